@@ -1,0 +1,22 @@
+// Package judging is the domain of an awards programme: the rules and use cases, with no
+// knowledge of HTTP, Redis, JWT or websockets.
+//
+// Glossary:
+//   - Programme: the awards being run: categories, their weighted criteria, and the deadlines
+//     (submissions_close, judging_close, ceremony_at).
+//   - Category: one award (e.g. "Cyber security"), with its criteria and tally method.
+//   - Criterion: one scored aspect of an entry, with a weight and a [min, max] range.
+//   - Entry: an exhibitor's application to one category; a draft until submitted.
+//   - Judge: a user who scores the entries assigned to them; never one whose affiliations
+//     match the entry's company (a conflict), never after recusal.
+//   - Assignment: one judge asked to score one entry.
+//   - Score: one judge's marks for one entry, versioned; its weighted total is on 0–100.
+//   - Tally: the ranking of a category's entries by the mean (or trimmed mean) of their
+//     judges' totals, ties shared and flagged.
+//   - Reveal: the moment a category's ranking becomes visible to everyone but admins,
+//     whole or one place at a time.
+//   - Audit trail: every score version, hash-chained so that tampering shows.
+//   - Actor: who is calling: a user id and a role, or the public.
+//   - Store: the persistence the use cases need (implemented by redisstore).
+//   - Publisher: where state changes are announced (the live feed listens).
+package judging

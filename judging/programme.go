@@ -1,0 +1,163 @@
+package judging
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TallyMethod is how a category turns its judges' totals into an entry's result.
+type TallyMethod string
+
+// The tally methods of API.md.
+const (
+	TallyMean        TallyMethod = "mean"
+	TallyTrimmedMean TallyMethod = "trimmed_mean" // drop one highest and one lowest from 5 judges up
+)
+
+// Programme is the awards being run: its categories and deadlines.
+type Programme struct {
+	Name             string     `json:"name" yaml:"name"`
+	Timezone         string     `json:"timezone" yaml:"timezone"`
+	SubmissionsClose time.Time  `json:"submissions_close" yaml:"submissions_close"`
+	JudgingClose     time.Time  `json:"judging_close" yaml:"judging_close"`
+	CeremonyAt       time.Time  `json:"ceremony_at" yaml:"ceremony_at"`
+	Categories       []Category `json:"categories" yaml:"categories"`
+}
+
+// Category is one award, scored against its own weighted criteria.
+type Category struct {
+	ID          string      `json:"id" yaml:"id"`
+	Name        string      `json:"name" yaml:"name"`
+	Description string      `json:"description" yaml:"description"`
+	Tally       TallyMethod `json:"tally" yaml:"tally"`
+	Criteria    []Criterion `json:"criteria" yaml:"criteria"`
+}
+
+// Criterion is one scored aspect of an entry; a score for it lies in [Min, Max].
+type Criterion struct {
+	ID     string  `json:"id" yaml:"id"`
+	Name   string  `json:"name" yaml:"name"`
+	Weight float64 `json:"weight" yaml:"weight"`
+	Min    float64 `json:"min" yaml:"min"`
+	Max    float64 `json:"max" yaml:"max"`
+}
+
+// Category returns the category with the given id.
+func (p *Programme) Category(id string) (*Category, bool) {
+	for i := range p.Categories {
+		if p.Categories[i].ID == id {
+			return &p.Categories[i], true
+		}
+	}
+	return nil, false
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s is a usable category or criterion id: lowercase words joined
+// by hyphens, at most 64 characters.
+func ValidSlug(s string) bool { return len(s) <= 64 && slugRE.MatchString(s) }
+
+// Normalize fills defaults (tally "mean") in place.
+func (p *Programme) Normalize() {
+	for i := range p.Categories {
+		if p.Categories[i].Tally == "" {
+			p.Categories[i].Tally = TallyMean
+		}
+	}
+}
+
+// Validate checks the programme's rules and names the first field that breaks one.
+func (p *Programme) Validate() error {
+	if strings.TrimSpace(p.Name) == "" {
+		return Invalidf("invalid_programme", "name is required")
+	}
+	if p.Timezone == "" {
+		return Invalidf("invalid_programme", "timezone is required")
+	}
+	if _, err := time.LoadLocation(p.Timezone); err != nil {
+		return Invalidf("invalid_programme", "timezone %q is not an IANA time zone", p.Timezone)
+	}
+	for _, d := range []struct {
+		name string
+		t    time.Time
+	}{{"submissions_close", p.SubmissionsClose}, {"judging_close", p.JudgingClose}, {"ceremony_at", p.CeremonyAt}} {
+		if d.t.IsZero() {
+			return Invalidf("invalid_programme", "%s is required", d.name)
+		}
+	}
+	if p.JudgingClose.Before(p.SubmissionsClose) {
+		return Invalidf("invalid_programme", "judging_close must not be before submissions_close")
+	}
+	if len(p.Categories) == 0 {
+		return Invalidf("invalid_programme", "categories: at least one category is required")
+	}
+	seen := map[string]bool{}
+	for i, c := range p.Categories {
+		at := func(f string) string { return "categories[" + strconv.Itoa(i) + "]." + f }
+		if !ValidSlug(c.ID) {
+			return Invalidf("invalid_programme", "%s: %q is not a slug (lowercase letters, digits and hyphens)", at("id"), c.ID)
+		}
+		if seen[c.ID] {
+			return Invalidf("invalid_programme", "%s: %q appears twice", at("id"), c.ID)
+		}
+		seen[c.ID] = true
+		if strings.TrimSpace(c.Name) == "" {
+			return Invalidf("invalid_programme", "%s is required", at("name"))
+		}
+		if c.Tally != "" && c.Tally != TallyMean && c.Tally != TallyTrimmedMean {
+			return Invalidf("invalid_programme", "%s: %q is not \"mean\" or \"trimmed_mean\"", at("tally"), c.Tally)
+		}
+		if len(c.Criteria) == 0 {
+			return Invalidf("invalid_programme", "%s: at least one criterion is required", at("criteria"))
+		}
+		crit := map[string]bool{}
+		for j, k := range c.Criteria {
+			cat := func(f string) string { return at("criteria[" + strconv.Itoa(j) + "]." + f) }
+			if !ValidSlug(k.ID) {
+				return Invalidf("invalid_programme", "%s: %q is not a slug", cat("id"), k.ID)
+			}
+			if crit[k.ID] {
+				return Invalidf("invalid_programme", "%s: %q appears twice", cat("id"), k.ID)
+			}
+			crit[k.ID] = true
+			if strings.TrimSpace(k.Name) == "" {
+				return Invalidf("invalid_programme", "%s is required", cat("name"))
+			}
+			if !finite(k.Weight) || k.Weight <= 0 {
+				return Invalidf("invalid_programme", "%s must be a positive number", cat("weight"))
+			}
+			if !finite(k.Min) || !finite(k.Max) || k.Min >= k.Max {
+				return Invalidf("invalid_programme", "%s and max: min must be below max", cat("min"))
+			}
+		}
+	}
+	return nil
+}
+
+// sameScoring reports whether two versions of a category score alike: same tally and the same
+// criteria (id, weight, min, max) in the same order. Names and descriptions may differ.
+func sameScoring(a, b Category) bool {
+	ta, tb := a.Tally, b.Tally
+	if ta == "" {
+		ta = TallyMean
+	}
+	if tb == "" {
+		tb = TallyMean
+	}
+	if ta != tb || len(a.Criteria) != len(b.Criteria) {
+		return false
+	}
+	for i := range a.Criteria {
+		x, y := a.Criteria[i], b.Criteria[i]
+		if x.ID != y.ID || x.Weight != y.Weight || x.Min != y.Min || x.Max != y.Max {
+			return false
+		}
+	}
+	return true
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
