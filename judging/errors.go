@@ -60,6 +60,9 @@ var (
 	ErrForbidden          = &Error{KindForbidden, "forbidden", "You may not do this."}
 	ErrNotAssigned        = &Error{KindForbidden, "not_assigned", "You are not assigned to this entry."}
 	ErrNotFound           = &Error{KindNotFound, "not_found", "Not found."}
+	ErrUnknownJudge       = &Error{KindNotFound, "unknown_judge", "No judge has this judge_id."}
+	ErrUnknownEntry       = &Error{KindNotFound, "unknown_entry", "No entry has this entry_id."}
+	ErrUnknownCategory    = &Error{KindNotFound, "unknown_category", "No category has this category_id."}
 	ErrNoProgramme        = &Error{KindNotFound, "no_programme", "No programme has been set up yet."}
 	ErrEmailTaken         = &Error{KindConflict, "email_taken", "An account with this email already exists."}
 	ErrSubmissionsClosed  = &Error{KindConflict, "submissions_closed", "Submissions have closed."}

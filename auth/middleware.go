@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+// Users confirms that a token's subject is still a user holding that role (a deleted user or
+// a changed role → 401).
+type Users interface {
+	// CheckActor returns judging.ErrUnauthorized when a is no longer a user with that role;
+	// any other error (the store does not answer) is passed on as it is.
+	CheckActor(ctx context.Context, a judging.Actor) error
+}
+
+// Middleware authenticates requests and enforces roles; fail writes the error response (the
+// web package's one error writer), so the error body shape lives in one place.
+type Middleware struct {
+	tokens *Tokens
+	users  Users
+	fail   func(c *gin.Context, err error)
+}
+
+// NewMiddleware returns the middleware for tokens t, checked against users, reporting
+// failures through fail.
+func NewMiddleware(t *Tokens, users Users, fail func(c *gin.Context, err error)) *Middleware {
+	return &Middleware{tokens: t, users: users, fail: fail}
+}
+
+// actorKey is the Gin context key under which Authenticate stores the actor.
+type actorKey struct{}
+
+// Authenticate reads "Authorization: Bearer <JWT>"; on a websocket upgrade request it also
+// accepts ?token= (browsers cannot set headers on a websocket). No token → the public actor
+// and the request goes on; a bad token, or one whose user CheckActor rejects → fail and abort.
+func (m *Middleware) Authenticate() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		token, err := bearer(c)
+		if err != nil {
+			m.abort(c, err)
+			return
+		}
+		if token == "" {
+			c.Set(actorKey{}, judging.Actor{})
+			c.Next()
+			return
+		}
+		a, err := m.tokens.Verify(token)
+		if err != nil {
+			m.abort(c, err)
+			return
+		}
+		if err := m.users.CheckActor(c.Request.Context(), a); err != nil {
+			m.abort(c, err)
+			return
+		}
+		c.Set(actorKey{}, a)
+		c.Next()
+	}
+}
+
+// bearer returns the request's token, "" if it has none, or a 401 if the Authorization
+// header is there but is not "Bearer <token>".
+func bearer(c *gin.Context) (string, error) {
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, token, _ := strings.Cut(h, " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
+			e := *judging.ErrUnauthorized
+			e.Message = `The Authorization header must be "Bearer <token>".`
+			return "", &e
+		}
+		return token, nil
+	}
+	if c.IsWebsocket() {
+		return c.Query("token"), nil
+	}
+	return "", nil
+}
+
+// Require admits only the listed roles: the public → fail(ErrUnauthorized) (401), a wrong
+// role → fail(ErrForbidden) (403). It panics when given no role or one API.md does not know,
+// a mistake in the route table.
+func (m *Middleware) Require(roles ...judging.Role) gin.HandlerFunc {
+	if len(roles) == 0 {
+		panic("auth: Require needs at least one role")
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			panic(fmt.Sprintf("auth: Require(%q): not a role", r))
+		}
+	}
+	roles = slices.Clone(roles)
+	return func(c *gin.Context) {
+		a := ActorFrom(c)
+		switch {
+		case a.Public():
+			m.abort(c, judging.ErrUnauthorized)
+		case !slices.Contains(roles, a.Role):
+			m.abort(c, judging.ErrForbidden)
+		default:
+			c.Next()
+		}
+	}
+}
+
+// abort reports err through fail and stops the handler chain.
+func (m *Middleware) abort(c *gin.Context, err error) {
+	m.fail(c, err)
+	c.Abort()
+}
+
+// ActorFrom returns the actor Authenticate stored in the context (zero actor if none).
+func ActorFrom(c *gin.Context) judging.Actor {
+	v, _ := c.Get(actorKey{})
+	a, _ := v.(judging.Actor)
+	return a
+}

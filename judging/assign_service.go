@@ -1,0 +1,189 @@
+package judging
+
+import (
+	"context"
+	"slices"
+)
+
+// AssignResult is what an auto-assignment did: assignments made by this call, every judge's
+// load after it, and entries still short of judges.
+type AssignResult struct {
+	Assigned int            `json:"assigned"`
+	PerJudge map[string]int `json:"per_judge"`
+	Unfilled []string       `json:"unfilled"`
+}
+
+// MaxJudgesPerEntry bounds an auto-assignment's judges_per_entry.
+const MaxJudgesPerEntry = 50
+
+// AutoAssign tops every submitted entry up to judgesPerEntry judges of its category, never a
+// conflicted or recused judge, spreading load evenly. Existing assignments are kept (with or
+// without scores), so running it again changes nothing and a judge's queue never shrinks
+// under them.
+func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (AssignResult, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return AssignResult{}, err
+	}
+	if judgesPerEntry < 1 || judgesPerEntry > MaxJudgesPerEntry {
+		return AssignResult{}, Invalidf("invalid_judges_per_entry", "judges_per_entry must be between 1 and %d", MaxJudgesPerEntry)
+	}
+	entries, err := s.store.Entries(ctx, EntryScope{})
+	if err != nil {
+		return AssignResult{}, err
+	}
+	judges, err := s.store.UsersByRole(ctx, RoleJudge)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	state, err := s.store.Assignments(ctx)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	in := AssignInput{JudgesPerEntry: judgesPerEntry, Blocked: state.Recused}
+	category := map[string]string{}
+	for _, e := range entries {
+		if e.Status == StatusSubmitted {
+			in.Entries = append(in.Entries, AssignEntry{ID: e.ID, CategoryID: e.CategoryID, Company: e.Company})
+			category[e.ID] = e.CategoryID
+		}
+	}
+	for _, j := range judges {
+		in.Judges = append(in.Judges, AssignJudge{ID: j.ID, Categories: j.Categories, Affiliations: j.Affiliations})
+	}
+	for _, x := range state.Active {
+		in.Existing = append(in.Existing, x.Assignment)
+	}
+	plan := AutoAssign(in)
+	add := make([]CategoryAssignment, 0, len(plan.Add))
+	for _, x := range plan.Add {
+		add = append(add, CategoryAssignment{Assignment: x, CategoryID: category[x.EntryID]})
+	}
+	n, err := s.store.Assign(ctx, add)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	after, err := s.store.Assignments(ctx)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	res := AssignResult{Assigned: n, PerJudge: map[string]int{}, Unfilled: plan.Unfilled}
+	for _, j := range judges {
+		res.PerJudge[j.ID] = 0
+	}
+	for _, x := range after.Active {
+		res.PerJudge[x.JudgeID]++
+	}
+	if res.Unfilled == nil {
+		res.Unfilled = []string{}
+	}
+	s.publishProgress(ctx, add)
+	return res, nil
+}
+
+// Assign asks one judge to score one entry. It is a conflict (ErrConflictOfInterest) when the
+// judge is affiliated with the entry's company or recused from it; adding an existing
+// assignment again changes nothing.
+func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
+	j, e, err := s.checkPair(ctx, a, x)
+	if err != nil {
+		return err
+	}
+	ca := CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}
+	switch {
+	case e.Status != StatusSubmitted:
+		return ErrNotSubmitted
+	case !slices.Contains(j.Categories, e.CategoryID):
+		return ErrWrongCategory
+	case Conflicted(j.Affiliations, e.Company):
+		return ErrConflictOfInterest
+	}
+	state, err := s.store.Assignments(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(state.Recused, x) {
+		return ErrConflictOfInterest
+	}
+	if _, err := s.store.Assign(ctx, []CategoryAssignment{ca}); err != nil {
+		return err
+	}
+	s.publishProgress(ctx, []CategoryAssignment{ca})
+	return nil
+}
+
+// Unassign ends an assignment; a score the judge gave the entry stops counting (it stays in
+// the audit trail). Ending one that is not there changes nothing.
+func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
+	_, e, err := s.checkPair(ctx, a, x)
+	if err != nil {
+		return err
+	}
+	return s.withdraw(ctx, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
+}
+
+// Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
+// for good and any score they gave it stops counting.
+func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
+	if err := requireRole(a, RoleJudge); err != nil {
+		return err
+	}
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.store.Assigned(ctx, entryID, a.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		state, err := s.store.Assignments(ctx)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(state.Recused, Assignment{JudgeID: a.ID, EntryID: entryID}) {
+			return nil // recusing twice changes nothing
+		}
+		return ErrNotFound
+	}
+	return s.withdraw(ctx, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
+}
+
+func (s *Service) withdraw(ctx context.Context, ca CategoryAssignment, reason string) error {
+	if _, err := s.store.Withdraw(ctx, ca, reason, s.clock.Now().UTC()); err != nil {
+		return err
+	}
+	s.publish(ctx, Event{Type: EventTally, CategoryID: ca.CategoryID}, Event{Type: EventProgress, CategoryID: ca.CategoryID})
+	return nil
+}
+
+// checkPair checks an admin names an existing judge and entry, and returns them.
+func (s *Service) checkPair(ctx context.Context, a Actor, x Assignment) (User, Entry, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return User{}, Entry{}, err
+	}
+	if x.JudgeID == "" || x.EntryID == "" {
+		return User{}, Entry{}, Invalidf("missing_field", "judge_id and entry_id are required")
+	}
+	j, err := s.store.User(ctx, x.JudgeID)
+	if isNotFound(err) || err == nil && j.Role != RoleJudge {
+		return User{}, Entry{}, ErrUnknownJudge
+	}
+	if err != nil {
+		return User{}, Entry{}, err
+	}
+	e, err := s.store.Entry(ctx, x.EntryID)
+	if isNotFound(err) {
+		return User{}, Entry{}, ErrUnknownEntry
+	}
+	return j, e, err
+}
+
+func (s *Service) publishProgress(ctx context.Context, as []CategoryAssignment) {
+	seen := map[string]bool{}
+	for _, x := range as {
+		if !seen[x.CategoryID] {
+			seen[x.CategoryID] = true
+			s.publish(ctx, Event{Type: EventProgress, CategoryID: x.CategoryID})
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package judging
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// CreateEntry stores a new draft entry for an exhibitor, until submissions close.
+func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entry, error) {
+	if err := requireRole(a, RoleExhibitor); err != nil {
+		return Entry{}, err
+	}
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := in.validate(&p); err != nil {
+		return Entry{}, err
+	}
+	now := s.clock.Now().UTC()
+	if !now.Before(p.SubmissionsClose) {
+		return Entry{}, ErrSubmissionsClosed
+	}
+	owner, err := s.store.User(ctx, a.ID)
+	if err != nil {
+		return Entry{}, err
+	}
+	e := Entry{
+		ID: newID("e"), CategoryID: in.CategoryID, Title: in.Title, Summary: in.Summary,
+		Description: in.Description, Links: in.Links, Status: StatusDraft, OwnerID: owner.ID,
+		Company: owner.Company, Country: owner.Country, Startup: owner.Startup,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateEntry(ctx, e); err != nil {
+		return Entry{}, err
+	}
+	s.publish(ctx, Event{Type: EventEntry, CategoryID: e.CategoryID, EntryID: e.ID})
+	return e, nil
+}
+
+// Entry returns an entry to its owner, an admin or a judge assigned to it; to anyone else it
+// does not exist.
+func (s *Service) Entry(ctx context.Context, a Actor, id string) (Entry, error) {
+	e, err := s.store.Entry(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := s.canSee(ctx, a, e); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
+}
+
+func (s *Service) canSee(ctx context.Context, a Actor, e Entry) error {
+	switch {
+	case a.Is(RoleAdmin), a.Is(RoleExhibitor) && e.OwnerID == a.ID:
+		return nil
+	case a.Is(RoleJudge):
+		ok, err := s.store.Assigned(ctx, e.ID, a.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return ErrNotFound
+}
+
+// UpdateEntry replaces an entry's fields: its owner while it is a draft and submissions are
+// open, an admin at any time (but a submitted entry keeps its category).
+func (s *Service) UpdateEntry(ctx context.Context, a Actor, id string, in EntryInput) (Entry, error) {
+	e, err := s.Entry(ctx, a, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	admin := a.Is(RoleAdmin)
+	if !admin && !(a.Is(RoleExhibitor) && e.OwnerID == a.ID) {
+		return Entry{}, ErrForbidden
+	}
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := in.validate(&p); err != nil {
+		return Entry{}, err
+	}
+	if !admin {
+		if e.Status != StatusDraft {
+			return Entry{}, ErrAlreadySubmitted
+		}
+		if !s.clock.Now().Before(p.SubmissionsClose) {
+			return Entry{}, ErrSubmissionsClosed
+		}
+	}
+	if e.Status != StatusDraft && in.CategoryID != e.CategoryID {
+		return Entry{}, ErrAlreadySubmitted
+	}
+	e.CategoryID, e.Title, e.Summary, e.Description, e.Links = in.CategoryID, in.Title, in.Summary, in.Description, in.Links
+	e.UpdatedAt = s.clock.Now().UTC()
+	e, err = s.store.UpdateEntry(ctx, e, !admin)
+	if err != nil {
+		return Entry{}, err
+	}
+	s.publish(ctx, Event{Type: EventEntry, CategoryID: e.CategoryID, EntryID: e.ID})
+	return e, nil
+}
+
+// SubmitEntry submits its owner's draft for judging, until submissions close.
+func (s *Service) SubmitEntry(ctx context.Context, a Actor, id string) (Entry, error) {
+	e, err := s.Entry(ctx, a, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !(a.Is(RoleExhibitor) && e.OwnerID == a.ID) {
+		return Entry{}, ErrForbidden
+	}
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return Entry{}, err
+	}
+	now := s.clock.Now().UTC()
+	if !now.Before(p.SubmissionsClose) {
+		return Entry{}, ErrSubmissionsClosed
+	}
+	if _, ok := p.Category(e.CategoryID); !ok {
+		return Entry{}, Invalidf("unknown_category", "category_id %q is no longer a category of the programme", e.CategoryID)
+	}
+	e, err = s.store.SubmitEntry(ctx, id, now)
+	if err != nil {
+		return Entry{}, err
+	}
+	s.publish(ctx, Event{Type: EventEntry, CategoryID: e.CategoryID, EntryID: e.ID})
+	return e, nil
+}
+
+// Entries lists what the caller may see: an admin every entry, an exhibitor their own, a
+// judge those assigned to them; optionally one category's.
+func (s *Service) Entries(ctx context.Context, a Actor, f EntryFilter) ([]Entry, error) {
+	scope := EntryScope{CategoryID: f.CategoryID}
+	switch {
+	case a.Is(RoleAdmin):
+	case a.Is(RoleExhibitor):
+		scope.OwnerID = a.ID
+	case a.Is(RoleJudge):
+		scope.JudgeID = a.ID
+	default:
+		return nil, requireRole(a, RoleAdmin, RoleExhibitor, RoleJudge)
+	}
+	es, err := s.store.Entries(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	if f.CategoryID != "" {
+		es = slices.DeleteFunc(es, func(e Entry) bool { return e.CategoryID != f.CategoryID })
+	}
+	if es == nil {
+		es = []Entry{}
+	}
+	return es, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,225 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/alicebob/miniredis/v2/server"
+	"github.com/redis/go-redis/v9"
+)
+
+// snapshotEvery is how often the loop looks for changes to save; with the time a snapshot
+// takes, an acknowledged write reaches the disk well within a second.
+const snapshotEvery = 200 * time.Millisecond
+
+// snapshotTimeout bounds one read of the dataset.
+const snapshotTimeout = 30 * time.Second
+
+// Embedded is an in-process miniredis whose whole dataset is snapshotted into a directory.
+type Embedded struct {
+	mr     *miniredis.Miniredis
+	srv    *server.Server // kept apart from mr, whose Server() is cleared by Close
+	client *redis.Client  // handed out; its hook marks the dataset dirty
+	admin  *redis.Client  // snapshots and restore; marks nothing
+	path   string
+	logger *slog.Logger
+
+	dirty   atomic.Bool
+	saveMu  sync.Mutex // one snapshot at a time, written in the order taken
+	failing bool       // guarded by saveMu: the last save failed (logged once until it recovers)
+	skipped sync.Map   // key types already warned about
+
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// OpenEmbedded creates dir if needed, restores the snapshot found there (if any), starts miniredis on 127.0.0.1 (random port) with ClockTTL(true) so TTLs run in real time, and starts the snapshot loop. logger may be nil (slog.Default()).
+func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("redisstore: embedded: create data dir: %w", err)
+	}
+	path := filepath.Join(dir, snapshotName)
+	snap, err := readSnapshot(path)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: embedded: snapshot %s is unreadable (%w); "+
+			"it was left untouched: restore a good copy, or move it away to start with an empty store", path, err)
+	}
+	removeStaleTemps(dir)
+
+	mr := miniredis.NewMiniRedis()
+	mr.ClockTTL(true)
+	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("redisstore: embedded: start: %w", err)
+	}
+	e := &Embedded{
+		mr:     mr,
+		srv:    mr.Server(),
+		admin:  redis.NewClient(&redis.Options{Addr: mr.Addr(), PoolSize: 2}),
+		path:   path,
+		logger: logger,
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	if snap != nil {
+		if err := restore(context.Background(), e.admin, snap, time.Now()); err != nil {
+			e.admin.Close()
+			mr.Close()
+			return nil, fmt.Errorf("redisstore: embedded: restore %s: %w", path, err)
+		}
+	}
+	e.client = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	e.client.AddHook(dirtyHook{e})
+
+	logger.Warn("embedded store in use: data is kept in " + path +
+		" and a crash loses up to 1 s of writes; for production set AWARDS_REDIS_URL to a Redis" +
+		" with appendonly yes and appendfsync always (see README)")
+	go e.loop()
+	return e, nil
+}
+
+// Client returns a go-redis client for the embedded server; commands sent through it mark the dataset dirty so the loop snapshots it within 1 s.
+func (e *Embedded) Client() redis.UniversalClient { return e.client }
+
+// Addr is the embedded server's host:port on the loopback; writes sent by other clients to
+// it are saved only by the next snapshot that a write through Client() (or Close) causes.
+func (e *Embedded) Addr() string { return e.mr.Addr() }
+
+// Flush writes a snapshot now if anything changed since the last one.
+func (e *Embedded) Flush() error {
+	e.saveMu.Lock()
+	defer e.saveMu.Unlock()
+	if !e.dirty.Swap(false) {
+		return nil
+	}
+	return e.saveLocked()
+}
+
+// Close stops the loop, writes a final snapshot, closes the client and the server.
+func (e *Embedded) Close() error {
+	e.closeOnce.Do(func() {
+		close(e.stop)
+		<-e.done
+		// No command through Client() can follow the final snapshot.
+		errClient := e.client.Close()
+		e.saveMu.Lock()
+		e.dirty.Store(false)
+		errSave := e.saveLocked()
+		e.saveMu.Unlock()
+		errAdmin := e.admin.Close()
+		e.mr.Close()
+		e.closeErr = errors.Join(errSave, errClient, errAdmin)
+	})
+	return e.closeErr
+}
+
+// loop saves the dataset every snapshotEvery while something changed.
+func (e *Embedded) loop() {
+	defer close(e.done)
+	t := time.NewTicker(snapshotEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			// The error is logged by saveLocked; the dataset stays dirty and is retried.
+			_ = e.Flush()
+		}
+	}
+}
+
+// saveLocked captures the dataset and replaces the snapshot file; on failure the dataset is
+// marked dirty again so that the next tick retries. Callers hold saveMu.
+func (e *Embedded) saveLocked() error {
+	err := e.save()
+	switch {
+	case err != nil:
+		e.dirty.Store(true)
+		if !e.failing {
+			e.logger.Error("embedded store: snapshot failed; retrying", "path", e.path, "err", err)
+		}
+		e.failing = true
+	case e.failing:
+		e.logger.Info("embedded store: snapshot written again", "path", e.path)
+		e.failing = false
+	}
+	return err
+}
+
+func (e *Embedded) save() error {
+	ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
+	defer cancel()
+	snap, err := capture(ctx, e.admin, e.warnSkipped)
+	if err != nil {
+		return fmt.Errorf("redisstore: embedded: snapshot: %w", err)
+	}
+	if err := writeSnapshot(e.path, snap); err != nil {
+		return fmt.Errorf("redisstore: embedded: write snapshot: %w", err)
+	}
+	return nil
+}
+
+func (e *Embedded) warnSkipped(key, typ string) {
+	if _, seen := e.skipped.LoadOrStore(typ, true); !seen {
+		e.logger.Warn("embedded store: keys of this type are not kept across restarts", "type", typ, "key", key)
+	}
+}
+
+// dirtyHook marks the dataset dirty after any command that may write has been answered, so
+// that a snapshot taken after the mark always holds the write.
+type dirtyHook struct{ e *Embedded }
+
+func (h dirtyHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h dirtyHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if h.e.mayWrite(cmd.Name()) {
+			h.e.dirty.Store(true)
+		}
+		return err
+	}
+}
+
+func (h dirtyHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		for _, cmd := range cmds {
+			if h.e.mayWrite(cmd.Name()) {
+				h.e.dirty.Store(true)
+				break
+			}
+		}
+		return err
+	}
+}
+
+// noWrite are commands that change no data though miniredis does not flag them read-only.
+var noWrite = map[string]bool{
+	"ping": true, "echo": true, "hello": true, "auth": true, "client": true, "select": true,
+	"quit": true, "info": true, "time": true, "command": true, "dbsize": true, "xinfo": true,
+	"publish": true, "spublish": true, "pubsub": true, "subscribe": true, "unsubscribe": true,
+	"psubscribe": true, "punsubscribe": true, "ssubscribe": true, "sunsubscribe": true,
+	"watch": true, "unwatch": true, "multi": true, "discard": true,
+}
+
+// mayWrite reports whether a command may change data: anything not known to be a read,
+// scripts (EVAL, EVALSHA) included.
+func (e *Embedded) mayWrite(name string) bool {
+	name = strings.ToLower(name)
+	return !noWrite[name] && !e.srv.IsReadOnlyCommand(name)
+}

@@ -1,0 +1,12 @@
+-- Stores a new user, claiming its email atomically.
+-- KEYS: 1 email claim, 2 user, 3 role set, 4 invitation
+-- ARGV: 1 user id, 2 user JSON, 3 has email ("1"), 4 has invitation ("1")
+if ARGV[3] == '1' and redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then
+  return 'EMAIL_TAKEN'
+end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[1])
+if ARGV[4] == '1' then
+  redis.call('SET', KEYS[4], ARGV[1])
+end
+return 'OK'

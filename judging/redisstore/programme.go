@@ -1,0 +1,62 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+// Programme returns the programme and its revision.
+func (s *Store) Programme(ctx context.Context) (judging.Programme, int64, error) {
+	vals, err := s.rdb.HMGet(ctx, s.k.programme(), "json", "rev").Result()
+	if err != nil {
+		return judging.Programme{}, 0, wrap("programme", err)
+	}
+	js, ok := vals[0].(string)
+	if !ok {
+		return judging.Programme{}, 0, judging.ErrNoProgramme
+	}
+	var p judging.Programme
+	if err := json.Unmarshal([]byte(js), &p); err != nil {
+		return judging.Programme{}, 0, err
+	}
+	rev, _ := vals[1].(string)
+	n, err := strconv.ParseInt(rev, 10, 64)
+	return p, n, err
+}
+
+// PutProgramme replaces the programme if it is still at expectRev, no changed category was
+// ever scored and no removed category holds entries.
+func (s *Store) PutProgramme(ctx context.Context, p judging.Programme, expectRev int64, changed, removed []string) (int64, error) {
+	b, err := jsonMarshal(p)
+	if err != nil {
+		return 0, err
+	}
+	keys := []string{s.k.programme(), s.k.scored()}
+	for _, c := range removed {
+		keys = append(keys, s.k.entriesOfCat(c))
+	}
+	args := []any{expectRev, b}
+	for _, c := range changed {
+		args = append(args, c)
+	}
+	res, err := s.s.putProgramme.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, wrap("put programme", err)
+	}
+	switch res[0] {
+	case "STALE":
+		return 0, judging.ErrStale
+	case "FROZEN":
+		return 0, &judging.Error{Kind: judging.KindConflict, Code: judging.ErrCriteriaFrozen.Code,
+			Message: "Category " + res[1] + " has scores: its criteria and tally can no longer change."}
+	case "IN_USE":
+		return 0, judging.ErrCategoryInUse
+	}
+	return strconv.ParseInt(res[1], 10, 64)
+}

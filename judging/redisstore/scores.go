@@ -1,0 +1,172 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+// Assigned reports whether the judge is currently assigned to the entry.
+func (s *Store) Assigned(ctx context.Context, entryID, judgeID string) (bool, error) {
+	ok, err := s.rdb.SIsMember(ctx, s.k.judgesOf(entryID), judgeID).Result()
+	return ok, wrap("assigned", err)
+}
+
+// Assignments returns every current assignment and recusal.
+func (s *Store) Assignments(ctx context.Context) (judging.AssignmentState, error) {
+	var active, recused *redis.StringSliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		active = p.SMembers(ctx, s.k.assignments())
+		recused = p.SMembers(ctx, s.k.recused())
+		return nil
+	})
+	if err != nil {
+		return judging.AssignmentState{}, wrap("assignments", err)
+	}
+	var st judging.AssignmentState
+	for _, m := range active.Val() {
+		if f := strings.Split(m, "|"); len(f) == 3 {
+			st.Active = append(st.Active, judging.CategoryAssignment{Assignment: judging.Assignment{EntryID: f[0], JudgeID: f[1]}, CategoryID: f[2]})
+		}
+	}
+	for _, m := range recused.Val() {
+		if f := strings.Split(m, "|"); len(f) == 2 {
+			st.Recused = append(st.Recused, judging.Assignment{EntryID: f[0], JudgeID: f[1]})
+		}
+	}
+	return st, nil
+}
+
+// assignBatch bounds the keys one assign script call declares.
+const assignBatch = 500
+
+// Assign adds assignments that are not there yet, skipping recused pairs.
+func (s *Store) Assign(ctx context.Context, as []judging.CategoryAssignment) (int, error) {
+	added := 0
+	for len(as) > 0 {
+		batch := as[:min(assignBatch, len(as))]
+		as = as[len(batch):]
+		keys := []string{s.k.assignments(), s.k.recused()}
+		args := make([]any, 0, 3*len(batch))
+		for _, a := range batch {
+			keys = append(keys, s.k.assignedInCat(a.CategoryID), s.k.assignedTo(a.JudgeID), s.k.judgesOf(a.EntryID))
+			args = append(args, a.EntryID, a.JudgeID, a.CategoryID)
+		}
+		n, err := s.s.assign.Run(ctx, s.rdb, keys, args...).Int()
+		if err != nil {
+			return added, wrap("assign", err)
+		}
+		added += n
+	}
+	return added, nil
+}
+
+// Withdraw ends an assignment and stops its score counting, recording that in the audit trail.
+func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reason string, at time.Time) (bool, error) {
+	recuse := "0"
+	if reason == "recused" {
+		recuse = "1"
+	}
+	keys := []string{
+		s.k.assignments(), s.k.assignedInCat(a.CategoryID), s.k.assignedTo(a.JudgeID), s.k.judgesOf(a.EntryID),
+		s.k.recused(), s.k.counting(a.CategoryID), s.k.bodies(a.CategoryID),
+		s.k.audit(), s.k.auditHead(), s.k.auditSeq(),
+	}
+	n, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse).Int()
+	return n == 1, wrap("withdraw", err)
+}
+
+// stamp formats a time for stored records: UTC, milliseconds, fixed width.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+// SaveScore writes a score version with its history, tally state and audit record atomically.
+func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Score, error) {
+	keys := []string{
+		s.k.programme(), s.k.judgesOf(w.EntryID), s.k.counting(w.CategoryID), s.k.bodies(w.CategoryID),
+		s.k.history(w.EntryID, w.JudgeID), s.k.audit(), s.k.auditHead(), s.k.auditSeq(), s.k.scored(), s.k.scorers(w.EntryID),
+	}
+	total := strconv.FormatFloat(w.Total, 'g', -1, 64)
+	res, err := s.s.saveScore.Run(ctx, s.rdb, keys, w.ProgrammeRev, w.JudgeID, w.EntryID, w.CategoryID, w.Body, total, stamp(w.At)).StringSlice()
+	if err != nil {
+		return judging.Score{}, wrap("save score", err)
+	}
+	switch res[0] {
+	case "STALE":
+		return judging.Score{}, judging.ErrStale
+	case "NOT_ASSIGNED":
+		return judging.Score{}, judging.ErrNotAssigned
+	}
+	return decodeScore(res[1])
+}
+
+func decodeScore(s string) (judging.Score, error) {
+	var sc judging.Score
+	err := json.Unmarshal([]byte(s), &sc)
+	return sc, err
+}
+
+// CategoryScores returns the counting scores of a category.
+func (s *Store) CategoryScores(ctx context.Context, categoryID string) ([]judging.Score, error) {
+	vals, err := s.rdb.HVals(ctx, s.k.counting(categoryID)).Result()
+	if err != nil {
+		return nil, wrap("category scores", err)
+	}
+	out := make([]judging.Score, 0, len(vals))
+	for _, v := range vals {
+		sc, err := decodeScore(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// ScoreHistory returns every version each judge gave the entry, oldest first.
+func (s *Store) ScoreHistory(ctx context.Context, entryID string) (map[string][]judging.Score, error) {
+	judges, err := s.rdb.SMembers(ctx, s.k.scorers(entryID)).Result()
+	if err != nil {
+		return nil, wrap("score history", err)
+	}
+	cmds := make([]*redis.StringSliceCmd, len(judges))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, j := range judges {
+			cmds[i] = p.LRange(ctx, s.k.history(entryID, j), 0, -1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("score history", err)
+	}
+	out := make(map[string][]judging.Score, len(judges))
+	for i, j := range judges {
+		for _, v := range cmds[i].Val() {
+			sc, err := decodeScore(v)
+			if err != nil {
+				return nil, err
+			}
+			out[j] = append(out[j], sc)
+		}
+	}
+	return out, nil
+}
+
+// Progress returns how many of a category's assignments have a counting score.
+func (s *Store) Progress(ctx context.Context, categoryID string) (judging.Progress, error) {
+	var scored, expected *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		scored = p.HLen(ctx, s.k.counting(categoryID))
+		expected = p.SCard(ctx, s.k.assignedInCat(categoryID))
+		return nil
+	})
+	if err != nil {
+		return judging.Progress{}, wrap("progress", err)
+	}
+	return judging.Progress{CategoryID: categoryID, Scored: int(scored.Val()), Expected: int(expected.Val())}, nil
+}

@@ -1,0 +1,145 @@
+// Package redisstore is the one judging.Store: Redis through a go-redis UniversalClient (one
+// server, Redis Cluster, or the embedded miniredis), with the key schema in keys.go and the
+// Lua scripts in lua/.
+package redisstore
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+//go:embed lua/*.lua
+var luaFiles embed.FS
+
+// scripts are loaded once; those that append to the audit trail get audit.lua in front.
+type scripts struct {
+	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
+	createUser, redeemInvite, revealStep, addFailure *redis.Script
+}
+
+func loadScripts() scripts {
+	read := func(name string) string {
+		b, err := luaFiles.ReadFile("lua/" + name + ".lua")
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		return string(b)
+	}
+	audit := read("audit")
+	return scripts{
+		saveScore:    redis.NewScript(audit + read("save_score")),
+		withdraw:     redis.NewScript(audit + read("withdraw")),
+		assign:       redis.NewScript(read("assign")),
+		putProgramme: redis.NewScript(read("put_programme")),
+		updateEntry:  redis.NewScript(read("update_entry")),
+		submitEntry:  redis.NewScript(read("submit_entry")),
+		createUser:   redis.NewScript(read("create_user")),
+		redeemInvite: redis.NewScript(read("redeem_invite")),
+		revealStep:   redis.NewScript(read("reveal_step")),
+		addFailure:   redis.NewScript(read("add_failure")),
+	}
+}
+
+// Store keeps an awards programme in Redis.
+type Store struct {
+	rdb redis.UniversalClient
+	k   keys
+	s   scripts
+}
+
+var _ judging.Store = (*Store)(nil)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix puts every key under prefix (default "awards:"), so that several programmes or
+// tests can share one Redis. The prefix must not contain braces (they would move the hash tag).
+func WithPrefix(prefix string) Option {
+	return func(s *Store) {
+		if !validPrefix(prefix) {
+			panic("redisstore: key prefix must not contain { or }")
+		}
+		s.k = newKeys(prefix)
+	}
+}
+
+// New returns a Store on rdb.
+func New(rdb redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: rdb, k: newKeys("awards:"), s: loadScripts()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return wrap("ping", s.rdb.Ping(ctx).Err())
+}
+
+// EnsureSecret returns the secret under name, storing candidate first if there is none.
+func (s *Store) EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
+	if err := s.rdb.SetNX(ctx, s.k.secret(name), candidate, 0).Err(); err != nil {
+		return nil, wrap("ensure secret", err)
+	}
+	b, err := s.rdb.Get(ctx, s.k.secret(name)).Bytes()
+	return b, wrap("ensure secret", err)
+}
+
+// Failures returns the failure count under key in its current window.
+func (s *Store) Failures(ctx context.Context, key string) (int64, error) {
+	n, err := s.rdb.Get(ctx, s.k.failures(key)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return n, wrap("failures", err)
+}
+
+// AddFailure counts one failure under key; the window starts at the first failure.
+func (s *Store) AddFailure(ctx context.Context, key string, window time.Duration) (int64, error) {
+	n, err := s.s.addFailure.Run(ctx, s.rdb, []string{s.k.failures(key)}, window.Milliseconds()).Int64()
+	return n, wrap("add failure", err)
+}
+
+// Publish announces an event to every instance on the events channel.
+func (s *Store) Publish(ctx context.Context, e judging.Event) error {
+	b, err := jsonMarshal(e)
+	if err != nil {
+		return err
+	}
+	return wrap("publish", s.rdb.Publish(ctx, s.k.events(), b).Err())
+}
+
+// EventsChannel is the pub/sub channel events are published on.
+func (s *Store) EventsChannel() string { return s.k.events() }
+
+// wrap adds the operation to a Redis error; a failure to reach Redis also matches
+// judging.ErrUnavailable (503), a reply error stays internal (500).
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var re redis.Error
+	if errors.As(err, &re) && !isNetworkReply(re.Error()) {
+		return fmt.Errorf("redisstore: %s: %w", op, err)
+	}
+	return fmt.Errorf("redisstore: %s: %w: %w", op, judging.ErrUnavailable, err)
+}
+
+// isNetworkReply recognises the reply errors that mean "Redis cannot serve now".
+func isNetworkReply(msg string) bool {
+	for _, p := range []string{"LOADING", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "READONLY"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+// userRecord is a user as stored: the domain's User plus its password hash.
+type userRecord struct {
+	ID           string    `json:"id"`
+	Role         string    `json:"role"`
+	Email        string    `json:"email,omitempty"`
+	PasswordHash string    `json:"password_hash,omitempty"`
+	Name         string    `json:"name,omitempty"`
+	Company      string    `json:"company,omitempty"`
+	Country      string    `json:"country,omitempty"`
+	Startup      bool      `json:"startup,omitempty"`
+	Affiliations []string  `json:"affiliations,omitempty"`
+	Categories   []string  `json:"categories,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+func toRecord(u judging.User) userRecord {
+	return userRecord{u.ID, string(u.Role), u.Email, u.PasswordHash, u.Name, u.Company, u.Country, u.Startup, u.Affiliations, u.Categories, u.CreatedAt}
+}
+
+func (r userRecord) user() judging.User {
+	return judging.User{ID: r.ID, Role: judging.Role(r.Role), Email: r.Email, PasswordHash: r.PasswordHash, Name: r.Name,
+		Company: r.Company, Country: r.Country, Startup: r.Startup, Affiliations: r.Affiliations, Categories: r.Categories, CreatedAt: r.CreatedAt}
+}
+
+func jsonMarshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// CreateUser stores a new user, claiming its email (case-insensitively) in the same step.
+func (s *Store) CreateUser(ctx context.Context, u judging.User, inviteHash string) error {
+	b, err := jsonMarshal(toRecord(u))
+	if err != nil {
+		return err
+	}
+	hasEmail, hasInvite := "0", "0"
+	if u.Email != "" {
+		hasEmail = "1"
+	}
+	if inviteHash != "" {
+		hasInvite = "1"
+	}
+	keys := []string{s.k.email(judging.EmailKey(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inviteHash)}
+	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite).Text()
+	if err != nil {
+		return wrap("create user", err)
+	}
+	if res == "EMAIL_TAKEN" {
+		return judging.ErrEmailTaken
+	}
+	return nil
+}
+
+// User returns the user with this id.
+func (s *Store) User(ctx context.Context, id string) (judging.User, error) {
+	b, err := s.rdb.Get(ctx, s.k.user(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return judging.User{}, judging.ErrNotFound
+	}
+	if err != nil {
+		return judging.User{}, wrap("user", err)
+	}
+	return decodeUser(b)
+}
+
+func decodeUser(b []byte) (judging.User, error) {
+	var r userRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return judging.User{}, err
+	}
+	return r.user(), nil
+}
+
+// UserByEmail returns the user with this email, compared case-insensitively.
+func (s *Store) UserByEmail(ctx context.Context, email string) (judging.User, error) {
+	id, err := s.rdb.Get(ctx, s.k.email(judging.EmailKey(email))).Result()
+	if errors.Is(err, redis.Nil) {
+		return judging.User{}, judging.ErrNotFound
+	}
+	if err != nil {
+		return judging.User{}, wrap("user by email", err)
+	}
+	return s.User(ctx, id)
+}
+
+// UsersByRole returns every user holding the role, by id.
+func (s *Store) UsersByRole(ctx context.Context, r judging.Role) ([]judging.User, error) {
+	ids, err := s.rdb.SMembers(ctx, s.k.role(string(r))).Result()
+	if err != nil {
+		return nil, wrap("users by role", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = s.k.user(id)
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, wrap("users by role", err)
+	}
+	users := make([]judging.User, 0, len(vals))
+	for _, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue
+		}
+		u, err := decodeUser([]byte(str))
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
+	}
+	sortBy(users, func(u judging.User) string { return u.ID })
+	return users, nil
+}
+
+// RedeemInvite sets the password of the invitation's user and burns the invitation.
+func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (judging.User, error) {
+	id, err := s.rdb.Get(ctx, s.k.invite(inviteHash)).Result()
+	if errors.Is(err, redis.Nil) {
+		return judging.User{}, judging.ErrBadInvite
+	}
+	if err != nil {
+		return judging.User{}, wrap("redeem invite", err)
+	}
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return judging.User{}, err
+	}
+	u.PasswordHash = passwordHash
+	b, err := jsonMarshal(toRecord(u))
+	if err != nil {
+		return judging.User{}, err
+	}
+	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id)}, id, b).Text()
+	if err != nil {
+		return judging.User{}, wrap("redeem invite", err)
+	}
+	if res != "OK" {
+		return judging.User{}, judging.ErrBadInvite
+	}
+	return u, nil
+}

@@ -1,0 +1,211 @@
+package judging
+
+import (
+	"context"
+	"time"
+)
+
+// CategoryResults is one category in GET /results: its ranking when the caller may see it.
+type CategoryResults struct {
+	ID          string             `json:"id"`
+	Name        string             `json:"name"`
+	Revealed    bool               `json:"revealed"`
+	PlacesShown int                `json:"places_shown,omitzero"`
+	Ranking     []ResultRow        `json:"ranking,omitzero"`
+	Normalised  *NormalisedRanking `json:"normalised,omitempty"`
+}
+
+// NormalisedRanking is, for admins, a category's ranking after each judge's totals are turned
+// into z-scores, and whether its winner differs from the plain ranking's.
+type NormalisedRanking struct {
+	Ranking       []ResultRow `json:"ranking"`
+	WinnerChanges bool        `json:"winner_changes"`
+}
+
+// Results is GET /results.
+type Results struct {
+	Categories []CategoryResults `json:"categories"`
+}
+
+// Results returns the rankings the caller may see: an admin every category with its
+// normalised ranking; anyone else only revealed categories, and of a category being revealed
+// step by step only the places shown so far. Sealed categories carry no ranking.
+func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return Results{}, err
+	}
+	revealed, partial, err := s.ceremony(ctx)
+	if err != nil {
+		return Results{}, err
+	}
+	admin := a.Is(RoleAdmin)
+	out := Results{Categories: make([]CategoryResults, 0, len(p.Categories))}
+	var all []JudgeTotal // every category's totals, for the admin's normalised rankings
+	var entries map[string][]EntryRef
+	plain := map[string][]ResultRow{}
+	for _, c := range p.Categories {
+		cr := CategoryResults{ID: c.ID, Name: c.Name, Revealed: revealed[c.ID]}
+		shown := partial[c.ID]
+		if admin || cr.Revealed || shown > 0 {
+			if entries == nil {
+				if entries, err = s.submittedEntries(ctx); err != nil {
+					return Results{}, err
+				}
+			}
+			totals, err := s.categoryTotals(ctx, c.ID)
+			if err != nil {
+				return Results{}, err
+			}
+			all = append(all, totals...)
+			rows := Tally(c, entries[c.ID], totals)
+			plain[c.ID] = rows
+			switch {
+			case admin || cr.Revealed:
+				cr.Ranking = rows
+			default:
+				cr.PlacesShown = min(shown, len(rows))
+				cr.Ranking = rows[len(rows)-cr.PlacesShown:]
+			}
+			if admin && shown > 0 {
+				cr.PlacesShown = shown
+			}
+		}
+		out.Categories = append(out.Categories, cr)
+	}
+	if admin {
+		z := Normalise(all)
+		for i, c := range p.Categories {
+			rows := Tally(c, entries[c.ID], z)
+			out.Categories[i].Normalised = &NormalisedRanking{Ranking: rows, WinnerChanges: WinnerChanges(plain[c.ID], rows)}
+		}
+	}
+	return out, nil
+}
+
+// Ranking returns one category's full ranking and the places shown of it: for the reveal.
+func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
+	entries, err := s.submittedEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := s.categoryTotals(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return Tally(c, entries[c.ID], totals), nil
+}
+
+// submittedEntries groups the submitted entries by category: drafts are never ranked.
+func (s *Service) submittedEntries(ctx context.Context) (map[string][]EntryRef, error) {
+	es, err := s.store.Entries(ctx, EntryScope{})
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]EntryRef{}
+	for _, e := range es {
+		if e.Status == StatusSubmitted {
+			by[e.CategoryID] = append(by[e.CategoryID], EntryRef{ID: e.ID, Title: e.Title, Company: e.Company})
+		}
+	}
+	return by, nil
+}
+
+func (s *Service) categoryTotals(ctx context.Context, categoryID string) ([]JudgeTotal, error) {
+	scores, err := s.store.CategoryScores(ctx, categoryID)
+	if err != nil {
+		return nil, err
+	}
+	totals := make([]JudgeTotal, len(scores))
+	for i, sc := range scores {
+		totals[i] = JudgeTotal{EntryID: sc.EntryID, JudgeID: sc.JudgeID, CategoryID: categoryID, Total: sc.Total}
+	}
+	return totals, nil
+}
+
+func (s *Service) ceremony(ctx context.Context) (map[string]bool, map[string]int, error) {
+	rev, partial, err := s.store.Ceremony(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	revealed := make(map[string]bool, len(rev))
+	for _, id := range rev {
+		revealed[id] = true
+	}
+	return revealed, partial, nil
+}
+
+// CeremonyState is GET /ceremony: what has been revealed so far.
+type CeremonyState struct {
+	Revealed   []string       `json:"revealed"`
+	Partial    map[string]int `json:"partial"`
+	CeremonyAt *time.Time     `json:"ceremony_at"`
+}
+
+// Ceremony returns the revealed categories, the places shown of those being revealed step by
+// step, and the time of the ceremony.
+func (s *Service) Ceremony(ctx context.Context) (CeremonyState, error) {
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return CeremonyState{}, err
+	}
+	rev, partial, err := s.store.Ceremony(ctx)
+	if err != nil {
+		return CeremonyState{}, err
+	}
+	st := CeremonyState{Revealed: rev, Partial: partial}
+	if st.Revealed == nil {
+		st.Revealed = []string{}
+	}
+	if st.Partial == nil {
+		st.Partial = map[string]int{}
+	}
+	if !p.CeremonyAt.IsZero() {
+		st.CeremonyAt = &p.CeremonyAt
+	}
+	return st, nil
+}
+
+// RevealResult says where a category's reveal stands after a call.
+type RevealResult struct {
+	CategoryID  string `json:"category_id"`
+	Revealed    bool   `json:"revealed"`
+	PlacesShown int    `json:"places_shown"`
+	Places      int    `json:"places"`
+}
+
+// Reveal shows a category to everyone: all of it, or with step one more place each call,
+// from last place to the winner; at the last place the category is revealed.
+func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step bool) (RevealResult, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return RevealResult{}, err
+	}
+	p, _, err := s.programme(ctx)
+	if err != nil {
+		return RevealResult{}, err
+	}
+	c, ok := p.Category(categoryID)
+	if !ok {
+		return RevealResult{}, ErrUnknownCategory
+	}
+	rows, err := s.ranking(ctx, *c)
+	if err != nil {
+		return RevealResult{}, err
+	}
+	res := RevealResult{CategoryID: categoryID, Places: len(rows)}
+	if step {
+		shown, err := s.store.RevealStep(ctx, categoryID, len(rows))
+		if err != nil {
+			return RevealResult{}, err
+		}
+		res.PlacesShown = shown
+		res.Revealed = shown >= len(rows)
+	} else {
+		if err := s.store.Reveal(ctx, categoryID); err != nil {
+			return RevealResult{}, err
+		}
+		res.PlacesShown, res.Revealed = len(rows), true
+	}
+	s.publish(ctx, Event{Type: EventReveal, CategoryID: categoryID})
+	return res, nil
+}

@@ -1,0 +1,131 @@
+package judging
+
+import (
+	"context"
+	"sort"
+)
+
+// SubmitScore stores a judge's marks for an entry assigned to them, until judging closes.
+// The same body again changes nothing (same version); a changed body is a new version.
+func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in ScoreInput) (Score, error) {
+	if err := requireRole(a, RoleJudge); err != nil {
+		return Score{}, err
+	}
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return Score{}, err
+	}
+	ok, err := s.store.Assigned(ctx, entryID, a.ID)
+	if err != nil {
+		return Score{}, err
+	}
+	if !ok {
+		return Score{}, ErrNotAssigned
+	}
+	sc, err := retryStale(func() (Score, error) {
+		p, rev, err := s.programme(ctx)
+		if err != nil {
+			return Score{}, err
+		}
+		now := s.clock.Now().UTC()
+		if !now.Before(p.JudgingClose) {
+			return Score{}, ErrJudgingClosed
+		}
+		cat, ok := p.Category(e.CategoryID)
+		if !ok {
+			return Score{}, Invalidf("unknown_category", "the entry's category %q is no longer in the programme", e.CategoryID)
+		}
+		if err := in.validate(cat); err != nil {
+			return Score{}, err
+		}
+		return s.store.SaveScore(ctx, ScoreWrite{
+			EntryID: e.ID, JudgeID: a.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
+			Body: in.canonicalBody(), Total: WeightedTotal(cat.Criteria, in.Scores), At: now,
+		})
+	})
+	if err != nil {
+		return Score{}, err
+	}
+	s.publish(ctx, Event{Type: EventTally, CategoryID: e.CategoryID}, Event{Type: EventProgress, CategoryID: e.CategoryID})
+	return sc, nil
+}
+
+// QueueItem is one entry in a judge's queue, with the judge's own counting score if any.
+type QueueItem struct {
+	Entry   Entry  `json:"entry"`
+	MyScore *Score `json:"my_score"`
+}
+
+// Queue lists a judge's assigned entries with their own scores; never anyone else's.
+func (s *Service) Queue(ctx context.Context, a Actor) ([]QueueItem, error) {
+	if err := requireRole(a, RoleJudge); err != nil {
+		return nil, err
+	}
+	es, err := s.store.Entries(ctx, EntryScope{JudgeID: a.ID})
+	if err != nil {
+		return nil, err
+	}
+	mine := map[string]*Score{}
+	cats := map[string]bool{}
+	for _, e := range es {
+		if cats[e.CategoryID] {
+			continue
+		}
+		cats[e.CategoryID] = true
+		scores, err := s.store.CategoryScores(ctx, e.CategoryID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range scores {
+			if scores[i].JudgeID == a.ID {
+				mine[scores[i].EntryID] = &scores[i]
+			}
+		}
+	}
+	q := make([]QueueItem, 0, len(es))
+	for _, e := range es {
+		q = append(q, QueueItem{Entry: e, MyScore: mine[e.ID]})
+	}
+	return q, nil
+}
+
+// EntryScores returns, for an admin, every judge's counting score for an entry and every
+// version each gave.
+func (s *Service) EntryScores(ctx context.Context, a Actor, entryID string) ([]JudgeScores, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return nil, err
+	}
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.store.ScoreHistory(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	counting, err := s.store.CategoryScores(ctx, e.CategoryID)
+	if err != nil {
+		return nil, err
+	}
+	cur := map[string]*Score{}
+	for i := range counting {
+		if counting[i].EntryID == entryID {
+			cur[counting[i].JudgeID] = &counting[i]
+		}
+	}
+	out := make([]JudgeScores, 0, len(hist))
+	for judge, versions := range hist {
+		js := JudgeScores{JudgeID: judge, History: versions, Current: cur[judge], Counting: cur[judge] != nil}
+		if u, err := s.store.User(ctx, judge); err == nil {
+			js.Name = u.Name
+		}
+		out = append(out, js)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].JudgeID < out[j].JudgeID })
+	return out, nil
+}
+
+// Progress returns how many of a category's assignments have a counting score.
+func (s *Service) Progress(ctx context.Context, categoryID string) (Progress, error) {
+	return s.store.Progress(ctx, categoryID)
+}

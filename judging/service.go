@@ -1,0 +1,113 @@
+package judging
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"log/slog"
+)
+
+// Hasher hashes and checks passwords (auth.Argon2id in production).
+type Hasher interface {
+	Hash(password string) (string, error)
+	Verify(hash, password string) bool
+}
+
+// Deps is what a Service is built from.
+type Deps struct {
+	Store     Store
+	Publisher Publisher // nil: events are dropped
+	Clock     Clock     // nil: the system clock
+	Hasher    Hasher
+	Logger    *slog.Logger // nil: slog.Default()
+}
+
+// Service holds the use cases of an awards programme. Roles are checked on the routes;
+// the Service checks ownership, deadlines and rules, and re-checks the role of the few calls
+// that would leak sealed results.
+type Service struct {
+	store Store
+	pub   Publisher
+	clock Clock
+	hash  Hasher
+	log   *slog.Logger
+	dummy string // a real hash of a random password: unknown emails cost the same as known ones
+}
+
+// NewService wires a Service. It hashes one random password, so that logins for unknown
+// emails do the same work as real ones.
+func NewService(d Deps) (*Service, error) {
+	s := &Service{store: d.Store, pub: d.Publisher, clock: d.Clock, hash: d.Hasher, log: d.Logger}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.pub == nil {
+		s.pub = PublisherFunc(func(context.Context, Event) error { return nil })
+	}
+	dummy, err := s.hash.Hash(newToken())
+	if err != nil {
+		return nil, err
+	}
+	s.dummy = dummy
+	return s, nil
+}
+
+// Ping reports whether the store answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// publish announces a stored change; a failure is logged, never returned: the change is
+// stored, and the feed catches up from the next event or a reconnect's snapshot.
+func (s *Service) publish(ctx context.Context, events ...Event) {
+	for _, e := range events {
+		if err := s.pub.Publish(context.WithoutCancel(ctx), e); err != nil {
+			s.log.Warn("publish event", "type", e.Type, "category", e.CategoryID, "err", err)
+		}
+	}
+}
+
+// retryStale runs f again while the store reports that the programme moved under it.
+func retryStale[T any](f func() (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for range 8 {
+		v, err = f()
+		if !errors.Is(err, ErrStale) {
+			return v, err
+		}
+	}
+	return v, err
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID returns an opaque random id with a readable prefix ("e_…" for an entry).
+func newID(prefix string) string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return prefix + "_" + idEncoding.EncodeToString(b)
+}
+
+// newToken returns 32 random bytes, base32: an invitation or a throwaway password.
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return idEncoding.EncodeToString(b)
+}
+
+func requireRole(a Actor, roles ...Role) error {
+	if a.Public() {
+		return ErrUnauthorized
+	}
+	for _, r := range roles {
+		if a.Role == r {
+			return nil
+		}
+	}
+	return ErrForbidden
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/awards-dev/awards/auth"
+	"github.com/awards-dev/awards/judging"
+)
+
+type registerRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Company  string `json:"company"`
+	Country  string `json:"country"`
+	Startup  bool   `json:"startup"`
+}
+
+func (s *Server) register(c *gin.Context) {
+	var req registerRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	u, err := s.judging.Register(c.Request.Context(), judging.Registration(req))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": u.ID})
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type tokenResponse struct {
+	Token     string       `json:"token"`
+	Role      judging.Role `json:"role"`
+	ExpiresAt time.Time    `json:"expires_at"`
+	UserID    string       `json:"user_id"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	if req.Email == "" || req.Password == "" {
+		s.writeError(c, judging.Invalidf("missing_field", "email and password are required"))
+		return
+	}
+	u, err := s.judging.Login(c.Request.Context(), req.Email, req.Password)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.issue(c, u, auth.TokenTTL, http.StatusOK)
+}
+
+// issue answers with a fresh token for u.
+func (s *Server) issue(c *gin.Context, u judging.User, ttl time.Duration, status int) {
+	tok, exp, err := s.tokens.Issue(judging.Actor{ID: u.ID, Role: u.Role}, ttl)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(status, tokenResponse{Token: tok, Role: u.Role, ExpiresAt: exp, UserID: u.ID})
+}
+
+type inviteRequest struct {
+	InviteToken string `json:"invite_token"`
+	Password    string `json:"password"`
+}
+
+func (s *Server) acceptInvite(c *gin.Context) {
+	var req inviteRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	u, err := s.judging.AcceptInvite(c.Request.Context(), req.InviteToken, req.Password)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.issue(c, u, auth.TokenTTL, http.StatusOK)
+}
+
+type screenRequest struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) createScreen(c *gin.Context) {
+	var req screenRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	u, err := s.judging.CreateScreen(c.Request.Context(), auth.ActorFrom(c), req.Name)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.issue(c, u, ScreenTokenTTL, http.StatusCreated)
+}
+
+type judgeRequest struct {
+	Name         string   `json:"name"`
+	Email        string   `json:"email"`
+	Affiliations []string `json:"affiliations"`
+	Categories   []string `json:"categories"`
+}
+
+func (s *Server) createJudge(c *gin.Context) {
+	var req judgeRequest
+	if !s.decode(c, &req) {
+		return
+	}
+	u, invite, err := s.judging.CreateJudge(c.Request.Context(), auth.ActorFrom(c), judging.JudgeInput(req))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": u.ID, "invite_token": invite})
+}
+
+func (s *Server) listJudges(c *gin.Context) {
+	js, err := s.judging.Judges(c.Request.Context(), auth.ActorFrom(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, js)
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/awards-dev/awards/judging"
+)
+
+// MaxBody is the largest request body accepted (API.md: over 1 MiB → 413).
+const MaxBody = 1 << 20
+
+// decode reads the JSON body into v strictly: over MaxBody → 413, not JSON or an unknown
+// field → 400, a value of the wrong type → 422 naming the field. It answers the error itself
+// and reports whether the handler may go on.
+func (s *Server) decode(c *gin.Context, v any) bool {
+	if err := decodeJSON(c.Writer, c.Request, v); err != nil {
+		s.writeError(c, err)
+		return false
+	}
+	return true
+}
+
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return judging.ErrTooLarge
+	}
+	if err != nil {
+		return malformed("the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return malformed("a JSON body is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return malformed("the body must hold one JSON value")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err != io.EOF {
+		return malformed("the body must hold one JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	var tp *time.ParseError
+	switch {
+	case errors.As(err, &tp):
+		return judging.Invalidf("invalid_time", "times must be RFC 3339 with an offset, such as 2023-11-14T14:00:00+01:00")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return malformed("the body must be a JSON object")
+		}
+		return judging.Invalidf("invalid_type", "%s must be a %s", field, jsonType(typ.Type.Kind().String()))
+	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return malformed("the body is not valid JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return &judging.Error{Kind: judging.KindMalformed, Code: "unknown_field",
+			Message: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")}
+	}
+	return malformed("the body is not valid JSON: " + err.Error())
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "map", "struct", "ptr":
+		return "object"
+	}
+	return "number"
+}
+
+func malformed(msg string) error {
+	return &judging.Error{Kind: judging.KindMalformed, Code: "malformed_json", Message: msg}
+}
