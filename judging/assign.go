@@ -285,7 +285,7 @@ func (p *planner) augment(t int) bool {
 					continue
 				}
 				p.from[k], p.via[k] = j, e
-				if p.load[k] <= t-1 {
+				if p.load[k] <= t-2 {
 					p.load[k]++
 					for p.from[k] != source { // walk back: each giver hands its entry on
 						giver, ent := p.from[k], p.via[k]

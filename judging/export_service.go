@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
-	"strings"
 )
 
 // ResultsCSV returns, for an admin, one row per submitted entry of every category: its
@@ -189,11 +188,10 @@ func ChainHash(prev, payload string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// formatFloat writes the shortest decimal that reads back as exactly f: exports lose nothing.
 func formatFloat(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 6, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
+	if f == 0 {
 		return "0"
 	}
-	return s
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }

@@ -60,7 +60,10 @@ func checkPassword(pw string) error {
 func (r *Registration) Validate() error {
 	r.Email = strings.TrimSpace(r.Email)
 	r.Company = strings.Join(strings.Fields(r.Company), " ")
-	r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
+	r.Country = strings.Join(strings.Fields(r.Country), " ")
+	if len(r.Country) == 2 {
+		r.Country = strings.ToUpper(r.Country) // an ISO 3166 code, the usual form
+	}
 	switch {
 	case r.Email == "":
 		return Invalidf("missing_field", "email is required")
@@ -72,14 +75,10 @@ func (r *Registration) Validate() error {
 		return Invalidf("invalid_company", "company must be at most 200 characters")
 	case r.Country == "":
 		return Invalidf("missing_field", "country is required")
-	case !validCountry(r.Country):
-		return Invalidf("invalid_country", "country must be an ISO 3166-1 alpha-2 code such as FR")
+	case utf8.RuneCountInString(r.Country) > 64:
+		return Invalidf("invalid_country", "country must be at most 64 characters (an ISO 3166 code such as FR is best)")
 	}
 	return checkPassword(r.Password)
-}
-
-func validCountry(c string) bool {
-	return len(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'
 }
 
 // JudgeInput is what an admin gives to invite a judge.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -75,19 +76,25 @@ func (s *Server) queue(c *gin.Context) {
 }
 
 type scoreRequest struct {
-	Scores  map[string]*float64 `json:"scores"`
-	Comment string              `json:"comment"`
+	Scores  map[string]json.RawMessage `json:"scores"`
+	Comment string                     `json:"comment"`
 }
 
-// input turns the request into the domain's input; a null mark counts as missing.
-func (r scoreRequest) input() judging.ScoreInput {
+// input turns the request into the domain's input, naming a mark that is not a number; a
+// null mark counts as missing.
+func (r scoreRequest) input() (judging.ScoreInput, error) {
 	in := judging.ScoreInput{Scores: make(map[string]float64, len(r.Scores)), Comment: r.Comment}
-	for k, v := range r.Scores {
-		if v != nil {
-			in.Scores[k] = *v
+	for k, raw := range r.Scores {
+		if string(raw) == "null" {
+			continue
 		}
+		var v float64
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return judging.ScoreInput{}, judging.Invalidf("invalid_type", "scores.%s must be a number", k)
+		}
+		in.Scores[k] = v
 	}
-	return in
+	return in, nil
 }
 
 func (s *Server) putMyScore(c *gin.Context) {
@@ -95,7 +102,12 @@ func (s *Server) putMyScore(c *gin.Context) {
 	if !s.decode(c, &req) {
 		return
 	}
-	sc, err := s.judging.SubmitScore(c.Request.Context(), auth.ActorFrom(c), c.Param("id"), req.input())
+	in, err := req.input()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sc, err := s.judging.SubmitScore(c.Request.Context(), auth.ActorFrom(c), c.Param("id"), in)
 	if err != nil {
 		s.writeError(c, err)
 		return

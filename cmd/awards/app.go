@@ -41,9 +41,21 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wr
 			a.close()
 		}
 	}()
-	store := redisstore.New(a.rdb)
+	h, err := build(ctx, cfg, a.rdb, auth.DefaultArgon2id(), log, stdout)
+	if err != nil {
+		return nil, err
+	}
+	a.handler = h
+	ok = true
+	return a, nil
+}
+
+// build wires the use cases and the router on a connected Redis, and prepares the secret, the
+// demo, the admin and the programme.
+func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, hasher judging.Hasher, log *slog.Logger, stdout io.Writer) (http.Handler, error) {
+	store := redisstore.New(rdb)
 	svc, err := judging.NewService(judging.Deps{
-		Store: store, Publisher: store, Hasher: auth.DefaultArgon2id(), Logger: log,
+		Store: store, Publisher: store, Hasher: hasher, Logger: log,
 	})
 	if err != nil {
 		return nil, err
@@ -89,9 +101,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wr
 	if err != nil {
 		return nil, err
 	}
-	a.handler = srv.Handler()
-	ok = true
-	return a, nil
+	return srv.Handler(), nil
 }
 
 // connect opens the store the configuration names: one Redis, a cluster, or the embedded one.

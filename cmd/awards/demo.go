@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"text/tabwriter"
 	"time"
 
 	"github.com/awards-dev/awards/auth"
@@ -86,25 +85,16 @@ func loadDemo(ctx context.Context, svc *judging.Service, tokens *auth.Tokens, st
 }
 
 func printDemo(w io.Writer, d config.Demo, screenToken string) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Demo accounts (Milipol Innovation Awards 2023):")
-	fmt.Fprintf(tw, "  admin\t%s\t%s\n", d.AdminEmail, d.AdminPassword)
-	for i, j := range d.Judges {
-		if i < 3 || i == len(d.Judges)-1 {
-			fmt.Fprintf(tw, "  judge\t%s\t%s\n", j.Email, j.Password)
-		} else if i == 3 {
-			fmt.Fprintf(tw, "  …\t%d judges in all, same password\t\n", len(d.Judges))
-		}
+	fmt.Fprintln(w, "Demo accounts (Milipol Innovation Awards 2023):")
+	row := func(role, email, password string) { fmt.Fprintf(w, "  %-10s %-32s %s\n", role, email, password) }
+	row("admin", d.AdminEmail, d.AdminPassword)
+	for _, j := range d.Judges {
+		row("judge", j.Email, j.Password)
 	}
-	for i, x := range d.Exhibitors {
-		if i < 2 {
-			fmt.Fprintf(tw, "  exhibitor\t%s\t%s\n", x.Email, x.Password)
-		}
+	for _, x := range d.Exhibitors {
+		row("exhibitor", x.Email, x.Password)
 	}
-	fmt.Fprintf(tw, "  …\t%d exhibitors in all, same password\t\n", len(d.Exhibitors))
 	if screenToken != "" {
-		fmt.Fprintf(tw, "  screen token\t%s\t\n", screenToken)
+		fmt.Fprintf(w, "  ceremony screen token (30 days):\n  %s\n", screenToken)
 	}
-	tw.Flush()
 }
-

@@ -24,6 +24,13 @@ const snapshotEvery = 200 * time.Millisecond
 // snapshotTimeout bounds one read of the dataset.
 const snapshotTimeout = 30 * time.Second
 
+// clockEvery is the resolution of the embedded server's clock, and so of its TTLs, TIME and
+// stream ids. miniredis with ClockTTL walks and sorts every key on each command whenever its
+// clock has moved (O(n log n) per command, per redis.call inside a script); a clock that
+// only moves every clockEvery pays that once per tick instead: measured with 5,000 keys,
+// 2.5 ms per HSET with a free-running clock against 0.02 ms with this one.
+const clockEvery = 100 * time.Millisecond
+
 // Embedded is an in-process miniredis whose whole dataset is snapshotted into a directory.
 type Embedded struct {
 	mr     *miniredis.Miniredis
@@ -34,17 +41,20 @@ type Embedded struct {
 	logger *slog.Logger
 
 	dirty   atomic.Bool
-	saveMu  sync.Mutex // one snapshot at a time, written in the order taken
-	failing bool       // guarded by saveMu: the last save failed (logged once until it recovers)
-	skipped sync.Map   // key types already warned about
+	saveMu  sync.Mutex        // one snapshot at a time, written in the order taken
+	failing bool              // guarded by saveMu: the last save failed (logged once until it recovers)
+	known   map[string]string // guarded by saveMu: key → type at the last capture
+	skipped sync.Map          // key types already warned about
 
 	stop      chan struct{}
-	done      chan struct{}
+	running   sync.WaitGroup // tick and loop
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // OpenEmbedded creates dir if needed, restores the snapshot found there (if any), starts miniredis on 127.0.0.1 (random port) with ClockTTL(true) so TTLs run in real time, and starts the snapshot loop. logger may be nil (slog.Default()).
+// The server's clock moves in steps of clockEvery (100 ms): TTLs, TIME and stream ids have
+// that resolution, which keeps every command's cost independent of the number of keys.
 func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -61,21 +71,23 @@ func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	removeStaleTemps(dir)
 
 	mr := miniredis.NewMiniRedis()
+	mr.SetTime(time.Now())
 	mr.ClockTTL(true)
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("redisstore: embedded: start: %w", err)
 	}
 	e := &Embedded{
-		mr:     mr,
-		srv:    mr.Server(),
-		admin:  redis.NewClient(&redis.Options{Addr: mr.Addr(), PoolSize: 2}),
+		mr:  mr,
+		srv: mr.Server(),
+		// RESP2: flat replies, as captureScript's are. No read timeout but the context's.
+		admin: redis.NewClient(&redis.Options{Addr: mr.Addr(), PoolSize: 2, Protocol: 2,
+			ReadTimeout: -1, WriteTimeout: -1, ContextTimeoutEnabled: true}),
 		path:   path,
 		logger: logger,
 		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
 	}
 	if snap != nil {
-		if err := restore(context.Background(), e.admin, snap, time.Now()); err != nil {
+		if e.known, err = restore(context.Background(), e.admin, snap, time.Now()); err != nil {
 			e.admin.Close()
 			mr.Close()
 			return nil, fmt.Errorf("redisstore: embedded: restore %s: %w", path, err)
@@ -87,6 +99,8 @@ func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	logger.Warn("embedded store in use: data is kept in " + path +
 		" and a crash loses up to 1 s of writes; for production set AWARDS_REDIS_URL to a Redis" +
 		" with appendonly yes and appendfsync always (see README)")
+	e.running.Add(2)
+	go e.tick()
 	go e.loop()
 	return e, nil
 }
@@ -112,7 +126,7 @@ func (e *Embedded) Flush() error {
 func (e *Embedded) Close() error {
 	e.closeOnce.Do(func() {
 		close(e.stop)
-		<-e.done
+		e.running.Wait()
 		// No command through Client() can follow the final snapshot.
 		errClient := e.client.Close()
 		e.saveMu.Lock()
@@ -126,9 +140,25 @@ func (e *Embedded) Close() error {
 	return e.closeErr
 }
 
+// tick moves the server's clock every clockEvery, apart from loop so that a slow disk does
+// not stop the clock.
+func (e *Embedded) tick() {
+	defer e.running.Done()
+	t := time.NewTicker(clockEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			e.mr.SetTime(time.Now())
+		}
+	}
+}
+
 // loop saves the dataset every snapshotEvery while something changed.
 func (e *Embedded) loop() {
-	defer close(e.done)
+	defer e.running.Done()
 	t := time.NewTicker(snapshotEvery)
 	defer t.Stop()
 	for {
@@ -163,10 +193,11 @@ func (e *Embedded) saveLocked() error {
 func (e *Embedded) save() error {
 	ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
 	defer cancel()
-	snap, err := capture(ctx, e.admin, e.warnSkipped)
+	snap, known, err := capture(ctx, e.admin, e.known, e.warnSkipped)
 	if err != nil {
 		return fmt.Errorf("redisstore: embedded: snapshot: %w", err)
 	}
+	e.known = known
 	if err := writeSnapshot(e.path, snap); err != nil {
 		return fmt.Errorf("redisstore: embedded: write snapshot: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -146,69 +147,253 @@ func (s score) redisArg() string {
 	return strconv.FormatFloat(float64(s), 'g', -1, 64)
 }
 
-// captureScript reads the whole of database 0 in one EVAL: a script runs atomically, so the
-// result never holds half of another script's writes. Values travel as RESP bulk strings
-// (binary-safe); scores as miniredis prints them, which parses back to the same float64.
+// capture reads a consistent copy of database 0, never half of a script's or transaction's
+// writes. known maps each key of the previous capture to its type (nil: none known); the
+// returned map is the same for this capture. skipped receives each key of a type the snapshot
+// cannot hold (only miniredis' HyperLogLog), with that type.
+//
+// Everything is read in one MULTI/EXEC, which miniredis runs under its lock: TIME, DBSIZE,
+// and for each known key TYPE, PTTL and the read for its type. That holds the whole dataset
+// when no key changed type and DBSIZE counts no key beyond the known ones. Else the new types
+// are learned and the transaction is sent again, this time ending with captureScript, which
+// reads the keys still unknown. Only a key that changes type again in between needs a third
+// try: captureScript alone, which is as atomic but costs about 50 µs per key inside the lock
+// (each redis.call does, in miniredis).
+func capture(ctx context.Context, c redis.Cmdable, known map[string]string, skipped func(key, typ string)) (*snapshot, map[string]string, error) {
+	for _, script := range []bool{false, true} {
+		snap, types, retry, err := captureTx(ctx, c, known, script, skipped)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read dataset: %w", err)
+		}
+		if retry == nil {
+			return snap, types, nil
+		}
+		known = retry
+	}
+	snap, types, err := captureScripted(ctx, c, skipped)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read dataset: %w", err)
+	}
+	return snap, types, nil
+}
+
+// captureScripted reads everything with captureScript.
+func captureScripted(ctx context.Context, c redis.Cmdable, skipped func(key, typ string)) (*snapshot, map[string]string, error) {
+	snap, types, _, err := captureTx(ctx, c, nil, true, skipped)
+	return snap, types, err
+}
+
+// reads are the commands that read a key of each type, after its TYPE and PTTL.
+var reads = map[string][][]string{
+	"string": {{"GET"}},
+	"hash":   {{"HGETALL"}},
+	"list":   {{"LRANGE", "", "0", "-1"}},
+	"set":    {{"SMEMBERS"}},
+	"zset":   {{"ZRANGE", "", "0", "-1", "WITHSCORES"}},
+	"stream": {{"XRANGE", "", "-", "+"}, {"XINFO", "STREAM"}, {"XINFO", "GROUPS"}},
+}
+
+// readArgs places the key in a read: after the command, or after its subcommand.
+func readArgs(read []string, key string) []any {
+	args := []any{read[0]}
+	switch {
+	case len(read) == 1:
+		args = append(args, key)
+	case read[1] == "":
+		args = append(args, key)
+		for _, a := range read[2:] {
+			args = append(args, a)
+		}
+	default:
+		args = append(args, read[1], key)
+	}
+	return args
+}
+
+// captureScript reads the keys not named in ARGV, with their type and PTTL. Values travel as
+// RESP bulk strings (binary-safe); scores as miniredis prints them, which parses back to the
+// same float64.
 const captureScript = `
+local skip = {}
+for _, k in ipairs(ARGV) do skip[k] = true end
 local out = {}
-local now = redis.call('TIME')
-out[1] = now[1]
-out[2] = now[2]
 for _, k in ipairs(redis.call('KEYS', '*')) do
-	local t = redis.call('TYPE', k)
-	if type(t) == 'table' then t = t.ok end
-	local v = ''
-	if t == 'string' then
-		v = redis.call('GET', k)
-	elseif t == 'hash' then
-		v = redis.call('HGETALL', k)
-	elseif t == 'list' then
-		v = redis.call('LRANGE', k, 0, -1)
-	elseif t == 'set' then
-		v = redis.call('SMEMBERS', k)
-	elseif t == 'zset' then
-		v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
-	elseif t == 'stream' then
-		v = {redis.call('XRANGE', k, '-', '+'), redis.call('XINFO', 'STREAM', k), redis.call('XINFO', 'GROUPS', k)}
+	if not skip[k] then
+		local t = redis.call('TYPE', k)
+		if type(t) == 'table' then t = t.ok end
+		local v = ''
+		if t == 'string' then
+			v = redis.call('GET', k)
+		elseif t == 'hash' then
+			v = redis.call('HGETALL', k)
+		elseif t == 'list' then
+			v = redis.call('LRANGE', k, 0, -1)
+		elseif t == 'set' then
+			v = redis.call('SMEMBERS', k)
+		elseif t == 'zset' then
+			v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+		elseif t == 'stream' then
+			v = {redis.call('XRANGE', k, '-', '+'), redis.call('XINFO', 'STREAM', k), redis.call('XINFO', 'GROUPS', k)}
+		end
+		out[#out + 1] = {k, t, redis.call('PTTL', k), v}
 	end
-	out[#out + 1] = {k, t, redis.call('PTTL', k), v}
 end
 return out
 `
 
-// capture reads a consistent copy of the dataset. skipped receives each key of a type the
-// snapshot cannot hold (only miniredis' HyperLogLog), with that type.
-func capture(ctx context.Context, c redis.Cmdable, skipped func(key, typ string)) (*snapshot, error) {
-	res, err := c.Eval(ctx, captureScript, nil).Slice()
-	if err != nil {
-		return nil, fmt.Errorf("read dataset: %w", err)
+// captureTx reads the known keys in one transaction, and with script the others too.
+// retry is non-nil, holding the types to use next time, when that was not the whole dataset.
+func captureTx(ctx context.Context, c redis.Cmdable, known map[string]string, script bool, skipped func(key, typ string)) (snap *snapshot, types, retry map[string]string, err error) {
+	keys := slices.Sorted(maps.Keys(known))
+	nReads := 0
+	cmds, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Do(ctx, "TIME")
+		p.Do(ctx, "DBSIZE")
+		for _, k := range keys {
+			p.Do(ctx, "TYPE", k)
+			p.Do(ctx, "PTTL", k)
+			for _, r := range reads[known[k]] {
+				p.Do(ctx, readArgs(r, k)...)
+				nReads++
+			}
+		}
+		if script {
+			args := make([]any, len(keys))
+			for i, k := range keys {
+				args[i] = k
+			}
+			p.Eval(ctx, captureScript, nil, args...)
+		}
+		return nil
+	})
+	want := 2 + 2*len(keys) + nReads
+	if script {
+		want++
 	}
-	if len(res) < 2 {
-		return nil, fmt.Errorf("read dataset: short reply (%d elements)", len(res))
+	if len(cmds) != want {
+		return nil, nil, nil, fmt.Errorf("transaction: %d replies for %d commands: %w", len(cmds), want, err)
+	}
+	now, err := serverTime(cmds[0].(*redis.Cmd).Slice())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dbsize, err := cmds[1].(*redis.Cmd).Int64()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("DBSIZE: %w", err)
+	}
+	snap = &snapshot{Version: snapshotVersion, SavedAt: now.UTC(), Keys: make([]keyRecord, 0, len(keys))}
+	types = make(map[string]string, len(keys))
+	add := func(raw any) error {
+		rec, ok, err := decodeKey(raw, now)
+		if err != nil || !ok {
+			return err
+		}
+		types[string(rec.Key)] = rec.Type
+		if !supportedTypes[rec.Type] {
+			skipped(string(rec.Key), rec.Type)
+			return nil
+		}
+		snap.Keys = append(snap.Keys, rec)
+		return nil
+	}
+	var changed map[string]string
+	i := 2
+	for _, k := range keys {
+		typ, _ := cmds[i].(*redis.Cmd).Text()
+		pttl, _ := cmds[i+1].(*redis.Cmd).Int64()
+		i += 2
+		n := len(reads[known[k]])
+		values := make([]any, n)
+		var readErr error
+		for j := range n {
+			v, err := cmds[i+j].(*redis.Cmd).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				readErr = err
+			}
+			values[j] = v
+		}
+		i += n
+		switch {
+		case typ == "none":
+			continue
+		case typ != known[k]:
+			if changed == nil {
+				changed = map[string]string{}
+			}
+			changed[k] = typ
+			continue
+		case readErr != nil:
+			return nil, nil, nil, fmt.Errorf("key %q: %w", k, readErr)
+		}
+		var value any = values
+		if n == 1 {
+			value = values[0]
+		}
+		if err := add([]any{k, typ, pttl, value}); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if script {
+		res, err := cmds[i].(*redis.Cmd).Slice()
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("capture script: %w", err)
+		}
+		for _, raw := range res {
+			if err := add(raw); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	slices.SortFunc(snap.Keys, func(a, b keyRecord) int { return strings.Compare(string(a.Key), string(b.Key)) })
+	if changed == nil && dbsize == int64(len(types)) {
+		return snap, types, nil, nil
+	}
+	retry, err = learnTypes(ctx, c, types, changed)
+	return nil, nil, retry, err
+}
+
+// learnTypes returns types, plus changed, plus the type of every key not in either.
+func learnTypes(ctx context.Context, c redis.Cmdable, types, changed map[string]string) (map[string]string, error) {
+	learned := maps.Clone(types)
+	maps.Copy(learned, changed)
+	all, err := c.Keys(ctx, "*").Result()
+	if err != nil {
+		return nil, fmt.Errorf("KEYS: %w", err)
+	}
+	pipe := c.Pipeline()
+	var fresh []*redis.StatusCmd
+	for _, k := range all {
+		if _, ok := learned[k]; !ok {
+			fresh = append(fresh, pipe.Type(ctx, k))
+		}
+	}
+	if len(fresh) == 0 {
+		return learned, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("TYPE: %w", err)
+	}
+	for _, cmd := range fresh {
+		if t := cmd.Val(); t != "none" {
+			learned[cmd.Args()[1].(string)] = t
+		}
+	}
+	return learned, nil
+}
+
+func serverTime(res []any, err error) (time.Time, error) {
+	if err != nil {
+		return time.Time{}, fmt.Errorf("TIME: %w", err)
+	}
+	if len(res) != 2 {
+		return time.Time{}, fmt.Errorf("TIME: %v", res)
 	}
 	sec, err1 := strconv.ParseInt(asString(res[0]), 10, 64)
 	usec, err2 := strconv.ParseInt(asString(res[1]), 10, 64)
 	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("read dataset: server time: %w", err)
+		return time.Time{}, fmt.Errorf("TIME: %w", err)
 	}
-	now := time.Unix(sec, usec*1000)
-	snap := &snapshot{Version: snapshotVersion, SavedAt: now.UTC(), Keys: make([]keyRecord, 0, len(res)-2)}
-	for _, raw := range res[2:] {
-		rec, ok, err := decodeKey(raw, now)
-		if err != nil {
-			return nil, fmt.Errorf("read dataset: %w", err)
-		}
-		if !ok {
-			continue
-		}
-		if !supportedTypes[rec.Type] {
-			skipped(string(rec.Key), rec.Type)
-			continue
-		}
-		snap.Keys = append(snap.Keys, rec)
-	}
-	slices.SortFunc(snap.Keys, func(a, b keyRecord) int { return strings.Compare(string(a.Key), string(b.Key)) })
-	return snap, nil
+	return time.Unix(sec, usec*1000), nil
 }
 
 // supportedTypes are the key types a snapshot holds.
@@ -331,8 +516,10 @@ func asString(v any) string {
 // restoreBatch bounds the commands held in one pipeline during restore.
 const restoreBatch = 1000
 
-// restore writes the snapshot into an empty server, leaving out keys that expired meanwhile.
-func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now time.Time) error {
+// restore writes the snapshot into an empty server, leaving out keys that expired meanwhile,
+// and returns the type of each key restored.
+func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now time.Time) (map[string]string, error) {
+	types := make(map[string]string, len(snap.Keys))
 	pipe := c.Pipeline()
 	flush := func() error {
 		cmds, err := pipe.Exec(ctx)
@@ -348,6 +535,7 @@ func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now t
 			continue
 		}
 		k := string(rec.Key)
+		types[k] = rec.Type
 		switch rec.Type {
 		case "string":
 			pipe.Set(ctx, k, string(*rec.String), 0)
@@ -375,11 +563,14 @@ func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now t
 		}
 		if pipe.Len() >= restoreBatch {
 			if err := flush(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return types, nil
 }
 
 // restoreStream re-adds the entries with their ids, then moves the stream's last generated

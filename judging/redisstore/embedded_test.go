@@ -1,0 +1,571 @@
+package redisstore
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
+)
+
+// Scores that a text round trip with too few digits would change.
+var trickyScores = map[string]float64{
+	"point3":  0.1 + 0.2,
+	"tiny":    1e-300,
+	"third":   73.33333333333333,
+	"denorm":  5e-324,
+	"huge":    math.MaxFloat64,
+	"neg":     -2.5,
+	"big-int": 123456789012345678,
+	"pos-inf": math.Inf(1),
+	"neg-inf": math.Inf(-1),
+}
+
+func openTestEmbedded(tb testing.TB, dir string) *Embedded {
+	tb.Helper()
+	e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(tb.Output(), nil)))
+	if err != nil {
+		tb.Fatalf("OpenEmbedded(%s): %v", dir, err)
+	}
+	tb.Cleanup(func() { e.Close() })
+	return e
+}
+
+func mustClose(tb testing.TB, e *Embedded) {
+	tb.Helper()
+	if err := e.Close(); err != nil {
+		tb.Fatalf("Close: %v", err)
+	}
+}
+
+// writeEveryType fills the store with one key of each kind the snapshot keeps.
+func writeEveryType(tb testing.TB, c redis.UniversalClient) {
+	tb.Helper()
+	ctx := context.Background()
+	zs := make([]redis.Z, 0, len(trickyScores))
+	for m, s := range trickyScores {
+		zs = append(zs, redis.Z{Score: s, Member: m})
+	}
+	must(tb, c.Set(ctx, "str", "hello", 0).Err())
+	must(tb, c.Set(ctx, "bin\xff\x00key", "\x00\xfe\xffvalue\n", 0).Err())
+	must(tb, c.Set(ctx, "unicode", "Cérémonie — 表彰", 0).Err())
+	must(tb, c.HSet(ctx, "hash", "a", "1", "b", "", "c\xff", "3").Err())
+	must(tb, c.RPush(ctx, "list", "c", "a", "b", "a").Err())
+	must(tb, c.SAdd(ctx, "set", "x", "y", "z").Err())
+	must(tb, c.ZAdd(ctx, "zset", zs...).Err())
+	must(tb, c.Do(ctx, "XADD", "stream", "5-0", "z", "1", "a", "2", "m", "3").Err())
+	must(tb, c.Do(ctx, "XADD", "stream", "6-0", "only", "field").Err())
+	must(tb, c.Do(ctx, "XADD", "stream", "7-0", "gone", "soon").Err())
+	must(tb, c.Do(ctx, "XDEL", "stream", "7-0").Err())
+	must(tb, c.Do(ctx, "XGROUP", "CREATE", "stream", "readers", "5-0").Err())
+	must(tb, c.Set(ctx, "ttl", "v", time.Minute).Err())
+	must(tb, c.HSet(ctx, "ttl-hash", "f", "v").Err())
+	must(tb, c.PExpire(ctx, "ttl-hash", time.Hour).Err())
+}
+
+// checkEveryType checks what writeEveryType wrote, read back with plain commands.
+func checkEveryType(tb testing.TB, c redis.UniversalClient) {
+	tb.Helper()
+	ctx := context.Background()
+	for k, want := range map[string]string{"str": "hello", "bin\xff\x00key": "\x00\xfe\xffvalue\n", "unicode": "Cérémonie — 表彰"} {
+		if got, err := c.Get(ctx, k).Result(); err != nil || got != want {
+			tb.Errorf("GET %q = %q, %v; want %q", k, got, err, want)
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"a": "1", "b": "", "c\xff": "3"}, c.HGetAll(ctx, "hash").Val()); diff != "" {
+		tb.Errorf("HGETALL hash (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"c", "a", "b", "a"}, c.LRange(ctx, "list", 0, -1).Val()); diff != "" {
+		tb.Errorf("LRANGE list (-want +got):\n%s", diff)
+	}
+	members := c.SMembers(ctx, "set").Val()
+	slices.Sort(members)
+	if diff := cmp.Diff([]string{"x", "y", "z"}, members); diff != "" {
+		tb.Errorf("SMEMBERS set (-want +got):\n%s", diff)
+	}
+	for m, want := range trickyScores {
+		got, err := c.ZScore(ctx, "zset", m).Result()
+		if err != nil || got != want {
+			tb.Errorf("ZSCORE zset %s = %v (%b), %v; want exactly %v (%b)", m, got, got, err, want, want)
+		}
+	}
+	// Entry ids and field order survive.
+	entries, err := c.Do(ctx, "XRANGE", "stream", "-", "+").Slice()
+	want := []any{
+		[]any{"5-0", []any{"z", "1", "a", "2", "m", "3"}},
+		[]any{"6-0", []any{"only", "field"}},
+	}
+	if diff := cmp.Diff(want, entries); err != nil || diff != "" {
+		tb.Errorf("XRANGE stream: %v (-want +got):\n%s", err, diff)
+	}
+	// The group keeps its position.
+	if got := groupLastDelivered(tb, c, "stream", "readers"); got != "5-0" {
+		tb.Errorf("group readers last-delivered-id = %q, want 5-0", got)
+	}
+	for k, max := range map[string]time.Duration{"ttl": time.Minute, "ttl-hash": time.Hour} {
+		if got := c.PTTL(ctx, k).Val(); got <= 0 || got > max {
+			tb.Errorf("PTTL %s = %v, want in (0, %v]", k, got, max)
+		}
+	}
+	if got := c.PTTL(ctx, "str").Val(); got != -1 {
+		tb.Errorf("PTTL str = %v, want -1 (no expiry)", got)
+	}
+}
+
+// groupLastDelivered reads a consumer group's last-delivered-id from XINFO GROUPS (a RESP3 map
+// per group).
+func groupLastDelivered(tb testing.TB, c redis.UniversalClient, key, group string) string {
+	tb.Helper()
+	groups, err := c.Do(context.Background(), "XINFO", "GROUPS", key).Slice()
+	if err != nil {
+		tb.Fatalf("XINFO GROUPS %s: %v", key, err)
+	}
+	for _, g := range groups {
+		m, _ := g.(map[any]any)
+		if m["name"] == group {
+			id, _ := m["last-delivered-id"].(string)
+			return id
+		}
+	}
+	return ""
+}
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestEmbedded_Close(t *testing.T) {
+	t.Run("OKKeepsEveryType", func(t *testing.T) {
+		// Every key type, binary keys and values, exact scores, stream ids, field order,
+		// groups and TTLs are the same after a clean Close and a reopen.
+		dir := t.TempDir()
+		e := openTestEmbedded(t, dir)
+		writeEveryType(t, e.Client())
+		checkEveryType(t, e.Client())
+		mustClose(t, e)
+
+		e = openTestEmbedded(t, dir)
+		checkEveryType(t, e.Client())
+		// The stream's last id was 7-0 (deleted): a new id at 7 must come after it.
+		id, err := e.Client().Do(context.Background(), "XADD", "stream", "7-*", "new", "1").Text()
+		if err != nil || id != "7-1" {
+			t.Errorf("XADD stream 7-* = %q, %v; want 7-1", id, err)
+		}
+		mustClose(t, e)
+
+		// A second generation still holds everything (the restored data is saved again).
+		e = openTestEmbedded(t, dir)
+		if got := e.Client().XLen(context.Background(), "stream").Val(); got != 3 {
+			t.Errorf("XLEN stream = %d, want 3", got)
+		}
+	})
+	t.Run("OKWritesWithoutWaitingForTheLoop", func(t *testing.T) {
+		// A write acknowledged just before Close is in the snapshot.
+		dir := t.TempDir()
+		e := openTestEmbedded(t, dir)
+		must(t, e.Client().Set(context.Background(), "last", "write", 0).Err())
+		mustClose(t, e)
+		e = openTestEmbedded(t, dir)
+		if got := e.Client().Get(context.Background(), "last").Val(); got != "write" {
+			t.Fatalf("GET last = %q, want write", got)
+		}
+	})
+	t.Run("OKTwice", func(t *testing.T) {
+		// Close may be called again; it returns the first result.
+		e := openTestEmbedded(t, t.TempDir())
+		mustClose(t, e)
+		mustClose(t, e)
+	})
+}
+
+func TestEmbedded_Flush(t *testing.T) {
+	t.Run("OKNothingChanged", func(t *testing.T) {
+		// Reads leave the dataset clean: Flush writes no file.
+		dir := t.TempDir()
+		e := openTestEmbedded(t, dir)
+		ctx := context.Background()
+		e.Client().Get(ctx, "nothing")
+		e.Client().Ping(ctx)
+		e.Client().Publish(ctx, "ch", "hi")
+		e.Client().Eval(ctx, "return 1", nil) // EVAL counts as a write; write it out now
+		must(t, e.Flush())
+		before, err := os.Stat(e.path)
+		must(t, err)
+		e.Client().Get(ctx, "nothing")
+		e.Client().Do(ctx, "EVAL_RO", "return 1", 0)
+		if e.dirty.Load() {
+			t.Fatal("dirty after read-only commands")
+		}
+		must(t, e.Flush())
+		after, err := os.Stat(e.path)
+		must(t, err)
+		if !after.ModTime().Equal(before.ModTime()) {
+			t.Fatal("Flush rewrote the snapshot though nothing changed")
+		}
+	})
+	t.Run("OKAfterWrite", func(t *testing.T) {
+		// After a write, Flush returns once the snapshot on disk holds it.
+		dir := t.TempDir()
+		e := openTestEmbedded(t, dir)
+		ctx := context.Background()
+		must(t, e.Client().Set(ctx, "k", "v", 0).Err())
+		must(t, e.Flush())
+		if !snapshotHas(t, e.path, "k") {
+			t.Fatal("snapshot does not hold k after Flush")
+		}
+	})
+	t.Run("OKScriptAndPipeline", func(t *testing.T) {
+		// Scripts and pipelined (MULTI/EXEC) writes mark the dataset dirty.
+		e := openTestEmbedded(t, t.TempDir())
+		ctx := context.Background()
+		must(t, e.Flush())
+		e.dirty.Store(false)
+		must(t, e.Client().Eval(ctx, "return redis.call('SET', KEYS[1], 'v')", []string{"s"}).Err())
+		if !e.dirty.Load() {
+			t.Fatal("EVAL did not mark the dataset dirty")
+		}
+		e.dirty.Store(false)
+		_, err := e.Client().TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Get(ctx, "s")
+			p.Incr(ctx, "n")
+			return nil
+		})
+		must(t, err)
+		if !e.dirty.Load() {
+			t.Fatal("MULTI/INCR/EXEC did not mark the dataset dirty")
+		}
+	})
+}
+
+// snapshotHas reports whether the snapshot file holds key.
+func snapshotHas(tb testing.TB, path, key string) bool {
+	tb.Helper()
+	snap, err := readSnapshot(path)
+	if err != nil {
+		tb.Fatalf("readSnapshot: %v", err)
+	}
+	return snap != nil && slices.ContainsFunc(snap.Keys, func(r keyRecord) bool { return string(r.Key) == key })
+}
+
+func TestEmbedded_loop(t *testing.T) {
+	// A write through Client() reaches the snapshot file by itself, within about a second.
+	e := openTestEmbedded(t, t.TempDir())
+	must(t, e.Client().Set(context.Background(), "soon", "on disk", 0).Err())
+	deadline := time.Now().Add(5 * time.Second)
+	for !snapshotHas(t, e.path, "soon") {
+		if time.Now().After(deadline) {
+			t.Fatal("the snapshot did not hold the write after 5 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestEmbedded_Client(t *testing.T) {
+	t.Run("OKPubSub", func(t *testing.T) {
+		// PUBLISH/SUBSCRIBE work through Client().
+		e := openTestEmbedded(t, t.TempDir())
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sub := e.Client().Subscribe(ctx, "live")
+		defer sub.Close()
+		if _, err := sub.Receive(ctx); err != nil {
+			t.Fatal(err)
+		}
+		must(t, e.Client().Publish(ctx, "live", "score").Err())
+		msg, err := sub.ReceiveMessage(ctx)
+		if err != nil || msg.Payload != "score" {
+			t.Fatalf("ReceiveMessage = %v, %v; want score", msg, err)
+		}
+	})
+}
+
+func TestCapture(t *testing.T) {
+	// A snapshot never holds half of a script that writes several keys, whether it is read
+	// by the transaction (keys known), with new keys appearing, or by the fallback script.
+	const script = `local n = redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], n)
+redis.call('HSET', KEYS[3], 'n', n)
+redis.call('ZADD', KEYS[4], n, 'm')
+if ARGV[1] == 'new' then redis.call('SET', 'new:' .. n, n) end
+return n`
+	for name, tc := range map[string]struct {
+		newKeys  bool
+		scripted bool
+	}{
+		"OKAtomicKnownKeys":   {},
+		"OKAtomicNewKeys":     {newKeys: true},
+		"OKAtomicScripted":    {scripted: true},
+		"OKAtomicScriptedNew": {newKeys: true, scripted: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := openTestEmbedded(t, t.TempDir())
+			ctx, cancel := context.WithCancel(context.Background())
+			arg := ""
+			if tc.newKeys {
+				arg = "new"
+			}
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					for ctx.Err() == nil {
+						e.Client().Eval(ctx, script, []string{"a", "b", "h", "z"}, arg)
+					}
+				})
+			}
+			defer func() {
+				cancel()
+				wg.Wait()
+			}()
+			var known map[string]string
+			seen := 0
+			for range 100 {
+				var snap *snapshot
+				var err error
+				if tc.scripted {
+					snap, _, err = captureScripted(context.Background(), e.admin, func(string, string) {})
+				} else {
+					snap, known, err = capture(context.Background(), e.admin, known, func(string, string) {})
+				}
+				must(t, err)
+				vals := map[string]string{}
+				news := 0
+				for _, r := range snap.Keys {
+					switch {
+					case strings.HasPrefix(string(r.Key), "new:"):
+						news++
+					case r.Type == "string":
+						vals[string(r.Key)] = string(*r.String)
+					case r.Type == "hash":
+						vals[string(r.Key)] = string(r.Hash[0][1])
+					case r.Type == "zset":
+						vals[string(r.Key)] = fmt.Sprint(float64(r.ZSet[0].Score))
+					}
+				}
+				if vals["a"] != vals["b"] || vals["a"] != vals["h"] || vals["a"] != vals["z"] {
+					t.Fatalf("torn snapshot: %v", vals)
+				}
+				if tc.newKeys && vals["a"] != "" && fmt.Sprint(news) != vals["a"] {
+					t.Fatalf("snapshot at a=%s holds %d new:* keys", vals["a"], news)
+				}
+				if vals["a"] != "" {
+					seen++
+				}
+			}
+			if seen == 0 {
+				t.Fatal("no snapshot saw the script's keys")
+			}
+		})
+	}
+	t.Run("OKSkipsUnsupported", func(t *testing.T) {
+		// A HyperLogLog is left out (with a warning); the rest is kept.
+		e := openTestEmbedded(t, t.TempDir())
+		ctx := context.Background()
+		must(t, e.Client().PFAdd(ctx, "hll", "a").Err())
+		must(t, e.Client().Set(ctx, "kept", "1", 0).Err())
+		var skipped []string
+		snap, _, err := capture(ctx, e.admin, nil, func(k, typ string) { skipped = append(skipped, k+":"+typ) })
+		must(t, err)
+		if diff := cmp.Diff([]string{"hll:hll"}, skipped); diff != "" {
+			t.Errorf("skipped (-want +got):\n%s", diff)
+		}
+		if len(snap.Keys) != 1 || snap.Keys[0].Key != "kept" {
+			t.Errorf("keys = %v, want only kept", snap.Keys)
+		}
+	})
+}
+
+func TestOpenEmbedded(t *testing.T) {
+	t.Run("OKEmptyDir", func(t *testing.T) {
+		// A missing directory is created and the store starts empty.
+		dir := filepath.Join(t.TempDir(), "a", "b")
+		e := openTestEmbedded(t, dir)
+		if got := e.Client().DBSize(context.Background()).Val(); got != 0 {
+			t.Fatalf("DBSIZE = %d, want 0", got)
+		}
+		if !strings.HasPrefix(e.Addr(), "127.0.0.1:") {
+			t.Fatalf("Addr = %q, want 127.0.0.1:<port>", e.Addr())
+		}
+	})
+	t.Run("OKExpiredKeysStayGone", func(t *testing.T) {
+		// Expiry is absolute: a key whose time ran out while the store was closed is not restored.
+		dir := t.TempDir()
+		now := time.Now().UnixMilli()
+		writeFile(t, filepath.Join(dir, snapshotName), fmt.Sprintf(`{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[
+			{"key":"old","type":"string","expires_at_ms":%d,"string":"x"},
+			{"key":"live","type":"string","expires_at_ms":%d,"string":"y"},
+			{"key":{"base64":"/wA="},"type":"list","list":["a",{"base64":"/w=="}]}]}`, now-1000, now+60_000))
+		e := openTestEmbedded(t, dir)
+		ctx := context.Background()
+		if got := e.Client().Exists(ctx, "old").Val(); got != 0 {
+			t.Errorf("EXISTS old = %d, want 0", got)
+		}
+		if got := e.Client().PTTL(ctx, "live").Val(); got <= 0 || got > time.Minute {
+			t.Errorf("PTTL live = %v, want in (0, 1m]", got)
+		}
+		if diff := cmp.Diff([]string{"a", "\xff"}, e.Client().LRange(ctx, "\xff\x00", 0, -1).Val()); diff != "" {
+			t.Errorf("LRANGE of a binary key (-want +got):\n%s", diff)
+		}
+	})
+	for name, content := range map[string]string{
+		"ErrGarbage":        "not json at all",
+		"ErrTruncated":      `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[{"key":"a","type":"str`,
+		"ErrEmptyFile":      "",
+		"ErrOtherVersion":   `{"version":2,"saved_at":"2026-01-01T00:00:00Z","keys":[]}`,
+		"ErrUnknownType":    `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[{"key":"a","type":"blob"}]}`,
+		"ErrMissingPayload": `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[{"key":"a","type":"hash"}]}`,
+		"ErrUnknownField":   `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[],"extra":1}`,
+		"ErrTrailingData":   `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[]} {}`,
+		"ErrBadScore":       `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[{"key":"z","type":"zset","zset":[{"member":"m","score":"nan"}]}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			// A corrupt snapshot makes OpenEmbedded fail, naming the file, and leaves it untouched.
+			dir := t.TempDir()
+			path := filepath.Join(dir, snapshotName)
+			writeFile(t, path, content)
+			e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(t.Output(), nil)))
+			if err == nil {
+				e.Close()
+				t.Fatal("OpenEmbedded succeeded over a corrupt snapshot")
+			}
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not name %s", err, path)
+			}
+			got, readErr := os.ReadFile(path)
+			if readErr != nil || string(got) != content {
+				t.Errorf("snapshot changed: %q, %v", got, readErr)
+			}
+		})
+	}
+}
+
+func writeFile(tb testing.TB, path, content string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// helperDirEnv makes the test binary act as TestEmbedded_killed's child process.
+const helperDirEnv = "AWARDS_TEST_EMBEDDED_HELPER_DIR"
+
+func TestEmbedded_killed(t *testing.T) {
+	// A write acknowledged 2 s before a kill -9 of the process survives it.
+	if testing.Short() {
+		t.Skip("starts and kills a child process")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessEmbedded$", "-test.count=1")
+	cmd.Env = append(os.Environ(), helperDirEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	must(t, cmd.Start())
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	acked := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if sc.Text() == "acked" {
+				acked <- nil
+				return
+			}
+		}
+		acked <- errors.Join(errors.New("child ended without acking"), sc.Err())
+	}()
+	select {
+	case err := <-acked:
+		must(t, err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("child did not ack its writes within 60 s")
+	}
+	time.Sleep(2 * time.Second) // the scenario: the kill comes 2 s after the acknowledgement
+	must(t, cmd.Process.Kill())
+	cmd.Wait()
+
+	e := openTestEmbedded(t, dir)
+	checkEveryType(t, e.Client())
+	if got := e.Client().Get(context.Background(), "acked-last").Val(); got != "yes" {
+		t.Fatalf("GET acked-last = %q, want yes", got)
+	}
+}
+
+// TestHelperProcessEmbedded is the child of TestEmbedded_killed: it writes, says "acked" on
+// stdout, and waits to be killed.
+func TestHelperProcessEmbedded(t *testing.T) {
+	dir := os.Getenv(helperDirEnv)
+	if dir == "" {
+		t.Skip("run by TestEmbedded_killed as its child process")
+	}
+	e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeEveryType(t, e.Client())
+	must(t, e.Client().Eval(context.Background(), "return redis.call('SET', KEYS[1], ARGV[1])", []string{"acked-last"}, "yes").Err())
+	fmt.Println("acked")
+	time.Sleep(time.Minute)
+	t.Fatal("not killed within a minute")
+}
+
+// BenchmarkEmbedded_Flush measures one snapshot of a sizeable programme: 10,000 hashes, a
+// 20,000-entry audit stream, 100 sorted sets of 100 members. The server is blocked only for
+// the capture part; see BenchmarkCapture.
+func BenchmarkEmbedded_Flush(b *testing.B) {
+	e := openTestEmbedded(b, b.TempDir())
+	fillLarge(b, e.Client())
+	for b.Loop() {
+		e.dirty.Store(true)
+		if err := e.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCapture measures the atomic read alone, during which miniredis serves no one.
+func BenchmarkCapture(b *testing.B) {
+	e := openTestEmbedded(b, b.TempDir())
+	fillLarge(b, e.Client())
+	for b.Loop() {
+		if _, _, err := capture(context.Background(), e.admin, nil, func(string, string) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func fillLarge(tb testing.TB, c redis.UniversalClient) {
+	tb.Helper()
+	ctx := context.Background()
+	p := c.Pipeline()
+	for i := range 10_000 {
+		p.HSet(ctx, fmt.Sprintf("entry:%d", i), "title", "An entry title", "company", "Acme", "status", "submitted", "summary", strings.Repeat("x", 200))
+	}
+	for i := range 20_000 {
+		p.XAdd(ctx, &redis.XAddArgs{Stream: "audit", Values: []string{"payload", strings.Repeat("p", 300), "prev", "0123456789abcdef0123456789abcdef01234567", "hash", fmt.Sprint(i)}})
+	}
+	for i := range 100 {
+		for j := range 100 {
+			p.ZAdd(ctx, fmt.Sprintf("tally:%d", i), redis.Z{Score: float64(j) / 3, Member: fmt.Sprint("entry", j)})
+		}
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		tb.Fatal(err)
+	}
+}
