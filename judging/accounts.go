@@ -54,7 +54,16 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 		return false, err
 	}
 	u := User{ID: newID("u"), Role: RoleAdmin, Email: email, PasswordHash: hash, Name: "Administrator", CreatedAt: s.clock.Now().UTC()}
-	if err := s.store.CreateUser(ctx, u, ""); err != nil {
+	err = s.store.CreateUser(ctx, u, "")
+	if errors.Is(err, ErrEmailTaken) {
+		// Another instance starting at the same time created it; or the email belongs to
+		// someone else, which the admin must sort out.
+		if other, err := s.store.UserByEmail(ctx, email); err == nil && other.Role == RoleAdmin {
+			return false, nil
+		}
+		return false, err
+	}
+	if err != nil {
 		return false, err
 	}
 	return true, nil

@@ -110,7 +110,8 @@ func newTestServer(tb testing.TB) *testServer {
 func newBareServer(tb testing.TB) *testServer {
 	tb.Helper()
 	addr, kill := redistest.Server(tb)
-	client := redis.NewClient(&redis.Options{Addr: addr})
+	// One dial attempt and no retries: a test that stops the store gets its 503s at once.
+	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
 	tb.Cleanup(func() { client.Close() })
 	store := redisstore.New(client)
 	clock := &judging.FixedClock{T: t0}
