@@ -208,6 +208,13 @@ func TestAuth_HTTP(t *testing.T) {
 		}
 		// The password set with the invitation is the judge's, and a second use did not change it.
 		ts.login(t, "once@awards.test", password)
+		// Neither the invitation nor the password hash is ever shown, even to an admin.
+		judges := string(ts.must(t, http.StatusOK, "GET", "/api/v1/judges", ts.admin, nil))
+		for _, secret := range []string{inv.InviteToken, "argon2", "password"} {
+			if strings.Contains(judges, secret) {
+				t.Errorf("GET /judges shows %q: %s", secret, judges)
+			}
+		}
 	})
 
 	t.Run("ErrBadCredentials judge before the invitation", func(t *testing.T) {

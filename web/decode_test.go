@@ -168,6 +168,26 @@ func TestDecode(t *testing.T) {
 			mentions: "categories",
 		},
 		{
+			// 422 … a missing required field: POST /ceremony/reveal (admin) {category_id}.
+			name: "ErrInvalid reveal without category_id", method: "POST", path: "/api/v1/ceremony/reveal", token: ts.admin,
+			body: []byte(`{"step":true}`), status: http.StatusUnprocessableEntity, mentions: "category_id",
+		},
+		{
+			// 422 … a missing required field: POST /screens (admin) {name}.
+			name: "ErrInvalid screen without name", method: "POST", path: "/api/v1/screens", token: ts.admin,
+			body: []byte(`{}`), status: http.StatusUnprocessableEntity, mentions: "name",
+		},
+		{
+			// 422 … a missing required field: POST /judges {name, email, …}.
+			name: "ErrInvalid judge without email", method: "POST", path: "/api/v1/judges", token: ts.admin,
+			body: []byte(`{"name":"J","categories":["csr"]}`), status: http.StatusUnprocessableEntity, mentions: "email",
+		},
+		{
+			// 422 … a missing required field: POST /auth/login {email, password}.
+			name: "ErrInvalid login without password", method: "POST", path: "/api/v1/auth/login",
+			body: []byte(`{"email":"a@awards.test"}`), status: http.StatusUnprocessableEntity, mentions: "password",
+		},
+		{
 			// 422 … startup is a boolean.
 			name: "ErrInvalid startup is a string", method: "POST", path: register,
 			body:   []byte(`{"email":"s@awards.test","password":"long enough pw","company":"Co","country":"FR","startup":"yes"}`),

@@ -128,9 +128,6 @@ func TestRoutes_Authorization(t *testing.T) {
 	f := newRouteFixture(t)
 	ts := f.ts
 	scoreBody := map[string]any{"scores": map[string]float64{"innovation": 7, "impact": 4}, "comment": "fine work"}
-	withID := func(pattern string, id func(testing.TB) string) func(testing.TB) string {
-		return func(tb testing.TB) string { return strings.Replace(pattern, ":id", id(tb), 1) }
-	}
 	fixed := func(id string) func(testing.TB) string { return func(testing.TB) string { return id } }
 	const (
 		ok        = http.StatusOK
@@ -211,34 +208,34 @@ func TestRoutes_Authorization(t *testing.T) {
 		},
 		{
 			rule:   "GET /entries/{id} (owner, admin, a judge assigned to it) → 200",
-			method: "GET", pattern: "/api/v1/entries/:id", path: withID("/api/v1/entries/:id", fixed(f.scored)),
+			method: "GET", pattern: "/api/v1/entries/:id", id: fixed(f.scored),
 			want: codes{unauth, ok, ok, ok, forbid},
 		},
 		{
 			rule:   "PUT /entries/{id} (owner while draft, admin) → 200",
-			method: "PUT", pattern: "/api/v1/entries/:id", path: withID("/api/v1/entries/:id", fixed(f.draft)),
+			method: "PUT", pattern: "/api/v1/entries/:id", id: fixed(f.draft),
 			body: func(testing.TB) any { return entryBody(catCyber, "Draft") },
 			want: codes{unauth, ok, forbid, ok, forbid},
 		},
 		{
 			rule:   "POST /entries/{id}/submit (owner) → 200 {status: \"submitted\"}",
-			method: "POST", pattern: "/api/v1/entries/:id/submit", path: withID("/api/v1/entries/:id/submit", f.freshDraft),
+			method: "POST", pattern: "/api/v1/entries/:id/submit", id: f.freshDraft,
 			want: codes{unauth, forbid, forbid, ok, forbid},
 		},
 		{
 			rule:   "POST /entries/{id}/recuse (judge) → 200",
-			method: "POST", pattern: "/api/v1/entries/:id/recuse", path: withID("/api/v1/entries/:id/recuse", f.freshAssigned),
+			method: "POST", pattern: "/api/v1/entries/:id/recuse", id: f.freshAssigned,
 			want: codes{unauth, forbid, ok, forbid, forbid},
 		},
 		{
 			rule:   "PUT /entries/{id}/scores/me (judge) {scores, comment} → 200 {entry_id, judge_id, version, total}",
-			method: "PUT", pattern: "/api/v1/entries/:id/scores/me", path: withID("/api/v1/entries/:id/scores/me", fixed(f.scored)),
+			method: "PUT", pattern: "/api/v1/entries/:id/scores/me", id: fixed(f.scored),
 			body: func(testing.TB) any { return scoreBody },
 			want: codes{unauth, forbid, ok, forbid, forbid},
 		},
 		{
 			rule:   "GET /entries/{id}/scores (admin) → every judge's current score and its history",
-			method: "GET", pattern: "/api/v1/entries/:id/scores", path: withID("/api/v1/entries/:id/scores", fixed(f.scored)),
+			method: "GET", pattern: "/api/v1/entries/:id/scores", id: fixed(f.scored),
 			want: adminOnly(ok),
 		},
 		{
@@ -344,8 +341,8 @@ func TestRoutes_Authorization(t *testing.T) {
 					want = tt.want[public] // no authentication outside the API
 				}
 				path := tt.pattern
-				if tt.path != nil {
-					path = tt.path(t)
+				if tt.id != nil {
+					path = strings.Replace(path, ":id", tt.id(t), 1)
 				}
 				var body any
 				if tt.body != nil {
@@ -353,7 +350,7 @@ func TestRoutes_Authorization(t *testing.T) {
 				}
 				status, out := ts.do(t, tt.method, path, f.token(r), body)
 				if got := status; got != want {
-					t.Errorf("%s: %s %s = %d %.200s, want %d", r, tt.method, path, got, out, want)
+					t.Errorf("%s: %s %s = %d %.200s, want %d (API.md: %s)", r, tt.method, path, got, out, want, tt.rule)
 					continue
 				}
 				if status >= 400 {

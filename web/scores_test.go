@@ -37,6 +37,22 @@ func TestScores_HTTP(t *testing.T) {
 		return sc
 	}
 
+	t.Run("OK queue before any score", func(t *testing.T) {
+		// GET /judge/queue (judge) → [{entry, my_score|null}] of their assignments.
+		var q []struct {
+			Entry   apiEntry  `json:"entry"`
+			MyScore *apiScore `json:"my_score"`
+		}
+		body := ts.must(t, http.StatusOK, "GET", "/api/v1/judge/queue", j1.Token, nil)
+		decodeInto(t, body, &q)
+		if len(q) != 1 || q[0].Entry.ID != e || q[0].MyScore != nil || !strings.Contains(string(body), `"my_score":null`) {
+			t.Fatalf("queue = %s, want one item for %s with my_score null", body, e)
+		}
+		if got := ts.must(t, http.StatusOK, "GET", "/api/v1/judge/queue", stranger.Token, nil); string(got) != "[]" {
+			t.Fatalf("queue of a judge with no assignment = %s, want []", got)
+		}
+	})
+
 	t.Run("OK total is the weighted score on 0–100", func(t *testing.T) {
 		// PUT /entries/{id}/scores/me → 200 {entry_id, judge_id, version, total}; total is the
 		// judge's weighted score on 0–100.

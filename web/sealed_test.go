@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -208,6 +209,9 @@ func TestResults_Sealed(t *testing.T) {
 				// Forbidden to them: the error body must not carry anything either.
 				"/api/v1/results.csv", "/api/v1/entries/" + s.e1 + "/scores", "/api/v1/audit.csv", "/api/v1/audit/verify",
 			}
+			if v.self.ID == "" {
+				paths = append(paths, "/api/v1/judge/queue") // the judge's own is checked below
+			}
 			for _, p := range paths {
 				status, body := ts.do(t, "GET", p, v.token, nil)
 				if status >= 500 {
@@ -357,15 +361,16 @@ func TestResults_Sealed(t *testing.T) {
 
 				// GET /ceremony (public) → {revealed: [category_id], partial: {category_id: places_shown}, ceremony_at}.
 				var cer struct {
-					Revealed []string       `json:"revealed"`
-					Partial  map[string]int `json:"partial"`
+					Revealed   []string       `json:"revealed"`
+					Partial    map[string]int `json:"partial"`
+					CeremonyAt time.Time      `json:"ceremony_at"`
 				}
 				decodeInto(t, ts.must(t, http.StatusOK, "GET", "/api/v1/ceremony", v.token, nil), &cer)
 				wantRevealed, wantPartial := []string{}, map[string]int{catCyber: shown}
 				if last {
 					wantRevealed, wantPartial = []string{catCyber}, map[string]int{}
 				}
-				if !slices.Equal(cer.Revealed, wantRevealed) || !cmp.Equal(cer.Partial, wantPartial) {
+				if !slices.Equal(cer.Revealed, wantRevealed) || !cmp.Equal(cer.Partial, wantPartial) || !cer.CeremonyAt.Equal(ceremonyAt) {
 					t.Errorf("step %d, %s: GET /ceremony = %+v, want revealed %v partial %v", shown, v.name, cer, wantRevealed, wantPartial)
 				}
 			}

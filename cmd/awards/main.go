@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+	_ "time/tzdata" // programme time zones resolve in a minimal container too
 
 	"github.com/awards-dev/awards/config"
 )

@@ -56,6 +56,4 @@ func (k keys) auditSeq() string  { return k.j + "audit:seq" }  // string: last s
 func (k keys) revealed() string { return k.j + "revealed" } // set: category ids
 func (k keys) partial() string  { return k.j + "partial" }  // hash: category id → places shown
 
-func pair(entry, judge string) string { return entry + "|" + judge }
-
 func validPrefix(p string) bool { return !strings.ContainsAny(p, "{}") }
