@@ -180,6 +180,9 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return RevealResult{}, err
 	}
+	if categoryID == "" {
+		return RevealResult{}, Invalidf("missing_field", "category_id is required")
+	}
 	p, _, err := s.programme(ctx)
 	if err != nil {
 		return RevealResult{}, err

@@ -67,7 +67,7 @@ func decodeError(err error) error {
 		if field == "" {
 			return malformed("the body must be a JSON object")
 		}
-		return judging.Invalidf("invalid_type", "%s must be a %s", field, jsonType(typ.Type.Kind().String()))
+		return judging.Invalidf("invalid_type", "%s must be %s", field, jsonType(typ.Type.Kind().String()))
 	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return malformed("the body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -80,15 +80,15 @@ func decodeError(err error) error {
 func jsonType(kind string) string {
 	switch kind {
 	case "string":
-		return "string"
+		return "a string"
 	case "bool":
-		return "boolean"
+		return "a boolean"
 	case "slice", "array":
-		return "list"
+		return "a list"
 	case "map", "struct", "ptr":
-		return "object"
+		return "an object"
 	}
-	return "number"
+	return "a number"
 }
 
 func malformed(msg string) error {

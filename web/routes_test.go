@@ -141,7 +141,7 @@ func TestRoutes_Authorization(t *testing.T) {
 		rule    string // the API.md sentence the row checks
 		method  string
 		pattern string                  // as registered in routes()
-		path    func(testing.TB) string // the path to call; nil: pattern
+		id      func(testing.TB) string // the entry id put in :id; nil: none
 		body    func(testing.TB) any    // nil: no body
 		want    codes                   // public, admin, judge, exhibitor, screen
 	}{

@@ -101,7 +101,7 @@ type sealedScene struct {
 }
 
 // The marks of the scene: cyber-security's criteria are innovation [0,10] weight 2 and
-// impact [1,5] weight 1; no total or mean is a round number, so none can be printed by chance.
+// impact [1,5] weight 1; no total or mean is a whole number, so none is printed by chance.
 func newSealedScene(t *testing.T) *sealedScene {
 	t.Helper()
 	ts := newTestServer(t)
