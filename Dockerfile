@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # awards: one static binary on a distroless base, run as a non-root user.
-#   docker build -t awards .
+#   docker build -t awards --build-arg VERSION=$(git describe --tags --always) .
 #   docker run -p 8080:8080 -v awards-data:/data awards            # embedded store in /data
 #   docker run -p 8080:8080 -e AWARDS_REDIS_URL=redis://… awards    # production Redis
 
@@ -10,8 +10,9 @@ ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags "-s -w" -o /awards ./cmd/awards
+    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /awards ./cmd/awards
 # The embedded store's folder, owned by the image's non-root user (distroless has no mkdir).
 RUN mkdir -p /out/data
 
