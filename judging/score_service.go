@@ -22,32 +22,39 @@ func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in S
 	if !ok {
 		return Score{}, ErrNotAssigned
 	}
-	sc, err := retryStale(func() (Score, error) {
+	type saved struct {
+		sc      Score
+		changed bool
+	}
+	res, err := retryStale(func() (saved, error) {
 		p, rev, err := s.programme(ctx)
 		if err != nil {
-			return Score{}, err
+			return saved{}, err
 		}
 		now := s.clock.Now().UTC()
 		if !now.Before(p.JudgingClose) {
-			return Score{}, ErrJudgingClosed
+			return saved{}, ErrJudgingClosed
 		}
 		cat, ok := p.Category(e.CategoryID)
 		if !ok {
-			return Score{}, Invalidf("unknown_category", "the entry's category %q is no longer in the programme", e.CategoryID)
+			return saved{}, Invalidf("unknown_category", "the entry's category %q is no longer in the programme", e.CategoryID)
 		}
 		if err := in.validate(cat); err != nil {
-			return Score{}, err
+			return saved{}, err
 		}
-		return s.store.SaveScore(ctx, ScoreWrite{
+		sc, changed, err := s.store.SaveScore(ctx, ScoreWrite{
 			EntryID: e.ID, JudgeID: a.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
 			Body: in.canonicalBody(), Total: WeightedTotal(cat.Criteria, in.Scores), At: now,
 		})
+		return saved{sc, changed}, err
 	})
 	if err != nil {
 		return Score{}, err
 	}
-	s.publish(ctx, Event{Type: EventTally, CategoryID: e.CategoryID}, Event{Type: EventProgress, CategoryID: e.CategoryID})
-	return sc, nil
+	if res.changed {
+		s.publish(ctx, Event{Type: EventTally, CategoryID: e.CategoryID}, Event{Type: EventProgress, CategoryID: e.CategoryID})
+	}
+	return res.sc, nil
 }
 
 // QueueItem is one entry in a judge's queue, with the judge's own counting score if any.

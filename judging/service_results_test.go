@@ -496,3 +496,50 @@ func sortScores(s []judging.Score) {
 		return strings.Compare(a.JudgeID, b.JudgeID)
 	})
 }
+
+func TestService_ResultsCSV(t *testing.T) {
+	// GET /results.csv (admin) → one row per entry: place, the mean of each criterion, score and judges.
+	f := newResultsFixture(t)
+	h := f.h
+	rows := must(h.svc.ResultsCSV(h.ctx, h.admin))(t)
+	row := func(e judging.Entry, rank, tie, innovation, impact, score, judges string) []string {
+		return []string{catCyber, "Cyber security", rank, tie, e.ID, e.Title, e.Company, "FR", "false", innovation, impact, "", "", "", score, judges}
+	}
+	want := [][]string{
+		{"category_id", "category", "rank", "tie", "entry_id", "title", "company", "country", "startup",
+			"mean_innovation", "mean_impact", "mean_design", "mean_safety", "mean_commitment", "score", "judges"},
+		row(f.alpha, "1", "true", "10", "1", "75", "2"),
+		row(f.bravo, "1", "true", "7.5", "4", "75", "2"),
+		row(f.charlie, "3", "false", "3.75", "2.5", "37.5", "2"),
+		row(f.delta, "", "false", "", "", "", "0"),
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Fatalf("results.csv (-want +got):\n%s", diff)
+	}
+	_, err := h.svc.ResultsCSV(h.ctx, f.j1)
+	wantErr(t, err, judging.ErrForbidden)
+}
+
+func TestService_AuditCSV(t *testing.T) {
+	// GET /audit.csv (admin) → every score version, with the hash that chains it.
+	f := newResultsFixture(t)
+	h := f.h
+	if err := h.svc.Unassign(h.ctx, h.admin, judging.Assignment{JudgeID: f.j2.ID, EntryID: f.alpha.ID}); err != nil {
+		t.Fatal(err)
+	}
+	rows := must(h.svc.AuditCSV(h.ctx, h.admin))(t)
+	recs := must(h.store.Audit(h.ctx))(t)
+	if got, want := len(rows), 1+len(recs); got != want {
+		t.Fatalf("%d rows, want a header and %d records", got, len(recs))
+	}
+	first := []string{"1", "2026-03-02T09:00:00.000Z", "score", "", catCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
+	if diff := cmp.Diff(first, rows[1]); diff != "" {
+		t.Fatalf("first record (-want +got):\n%s", diff)
+	}
+	last := []string{"7", "2026-03-02T09:00:00.000Z", "withdraw", "unassigned", catCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
+	if diff := cmp.Diff(last, rows[7]); diff != "" {
+		t.Fatalf("withdraw record (-want +got):\n%s", diff)
+	}
+	_, err := h.svc.AuditCSV(h.ctx, f.j1)
+	wantErr(t, err, judging.ErrForbidden)
+}

@@ -1277,3 +1277,21 @@ func TestService_Progress(t *testing.T) {
 		t.Fatalf("progress (-want +got):\n%s", diff)
 	}
 }
+
+func TestService_Judges(t *testing.T) {
+	// An admin lists every judge; [] when there are none.
+	h := newService(t)
+	if js := must(h.svc.Judges(h.ctx, h.admin))(t); js == nil || len(js) != 0 {
+		t.Fatalf("Judges = %#v, want []", js)
+	}
+	a, b := h.judge([]string{catCyber}), h.judge([]string{catDrones})
+	var got []string
+	for _, j := range must(h.svc.Judges(h.ctx, h.admin))(t) {
+		got = append(got, j.ID)
+	}
+	if diff := cmp.Diff(sorted(a.ID, b.ID), got); diff != "" {
+		t.Fatalf("judges (-want +got):\n%s", diff)
+	}
+	_, err := h.svc.Judges(h.ctx, a)
+	wantErr(t, err, judging.ErrForbidden)
+}

@@ -60,8 +60,8 @@ type Store interface {
 	// SaveScore writes a score version, its history, the category's tally state and an audit
 	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme
 	// is still at w.ProgrammeRev (else ErrStale). The same body as the counting one changes
-	// nothing and returns the counting score.
-	SaveScore(ctx context.Context, w ScoreWrite) (Score, error)
+	// nothing and returns the counting score with changed false.
+	SaveScore(ctx context.Context, w ScoreWrite) (sc Score, changed bool, err error)
 	// CategoryScores returns the counting scores of a category: what its tally needs.
 	CategoryScores(ctx context.Context, categoryID string) ([]Score, error)
 	// ScoreHistory returns every version each judge gave the entry, oldest first.

@@ -86,7 +86,7 @@ func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reas
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
 // SaveScore writes a score version with its history, tally state and audit record atomically.
-func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Score, error) {
+func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Score, bool, error) {
 	keys := []string{
 		s.k.programme(), s.k.judgesOf(w.EntryID), s.k.counting(w.CategoryID), s.k.bodies(w.CategoryID),
 		s.k.history(w.EntryID, w.JudgeID), s.k.audit(), s.k.auditHead(), s.k.auditSeq(), s.k.scored(), s.k.scorers(w.EntryID),
@@ -94,15 +94,16 @@ func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Sc
 	total := strconv.FormatFloat(w.Total, 'g', -1, 64)
 	res, err := s.s.saveScore.Run(ctx, s.rdb, keys, w.ProgrammeRev, w.JudgeID, w.EntryID, w.CategoryID, w.Body, total, stamp(w.At)).StringSlice()
 	if err != nil {
-		return judging.Score{}, wrap("save score", err)
+		return judging.Score{}, false, wrap("save score", err)
 	}
 	switch res[0] {
 	case "STALE":
-		return judging.Score{}, judging.ErrStale
+		return judging.Score{}, false, judging.ErrStale
 	case "NOT_ASSIGNED":
-		return judging.Score{}, judging.ErrNotAssigned
+		return judging.Score{}, false, judging.ErrNotAssigned
 	}
-	return decodeScore(res[1])
+	sc, err := decodeScore(res[1])
+	return sc, res[0] == "OK", err
 }
 
 func decodeScore(s string) (judging.Score, error) {

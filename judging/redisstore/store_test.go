@@ -512,6 +512,12 @@ func TestStore_Assign(t *testing.T) {
 	}
 }
 
+// save is SaveScore without its changed flag.
+func save(s *redisstore.Store, ctx context.Context, w judging.ScoreWrite) (judging.Score, error) {
+	sc, _, err := s.SaveScore(ctx, w)
+	return sc, err
+}
+
 func TestStore_SaveScore(t *testing.T) {
 	r := newRig(t)
 	s, ctx := r.store, r.ctx
@@ -522,7 +528,7 @@ func TestStore_SaveScore(t *testing.T) {
 		// Written only if the programme is still at the revision the total was computed under.
 		w := r.write(j, e, `{"comment":"","scores":{"impact":3,"innovation":5}}`, 50)
 		w.ProgrammeRev--
-		_, err := s.SaveScore(ctx, w)
+		_, err := save(s, ctx, w)
 		wantErr(t, err, judging.ErrStale)
 		if n := len(must(s.Audit(ctx))(t)); n != 0 {
 			t.Fatalf("a stale write left %d audit records", n)
@@ -530,14 +536,14 @@ func TestStore_SaveScore(t *testing.T) {
 	})
 
 	t.Run("ErrNotAssigned", func(t *testing.T) {
-		_, err := s.SaveScore(ctx, r.write(r.judge(), e, `{"comment":"","scores":{"impact":3,"innovation":5}}`, 50))
+		_, err := save(s, ctx, r.write(r.judge(), e, `{"comment":"","scores":{"impact":3,"innovation":5}}`, 50))
 		wantErr(t, err, judging.ErrNotAssigned)
 	})
 
 	t.Run("OK", func(t *testing.T) {
 		// One atomic write: the counting score, its history, the audit record and the head.
 		body := `{"comment":"x","scores":{"impact":3,"innovation":5}}`
-		sc := must(s.SaveScore(ctx, r.write(j, e, body, 0.1+0.2)))(t)
+		sc := must(save(s, ctx, r.write(j, e, body, 0.1+0.2)))(t)
 		want := judging.Score{EntryID: e.ID, JudgeID: j.ID, CategoryID: cat, Version: 1, Total: 0.1 + 0.2,
 			Scores: map[string]float64{"impact": 3, "innovation": 5}, Comment: "x", At: t0}
 		if diff := cmp.Diff(want, sc); diff != "" {
@@ -554,11 +560,14 @@ func TestStore_SaveScore(t *testing.T) {
 			t.Fatalf("head = %q, want the last record's hash %q", got, want)
 		}
 
-		same := must(s.SaveScore(ctx, r.write(j, e, body, 0.1+0.2)))(t)
+		same, changed, err := s.SaveScore(ctx, r.write(j, e, body, 0.1+0.2))
+		if err != nil || changed {
+			t.Fatalf("same body again: changed %v, err %v; want an unchanged score", changed, err)
+		}
 		if diff := cmp.Diff(want, same); diff != "" {
 			t.Fatalf("same body again (-want +got):\n%s", diff)
 		}
-		next := must(s.SaveScore(ctx, r.write(j, e, `{"comment":"y","scores":{"impact":3,"innovation":5}}`, 73.33333333333333)))(t)
+		next := must(save(s, ctx, r.write(j, e, `{"comment":"y","scores":{"impact":3,"innovation":5}}`, 73.33333333333333)))(t)
 		if next.Version != 2 || next.Total != 73.33333333333333 {
 			t.Fatalf("changed body: version %d total %v; want 2, 73.33333333333333", next.Version, next.Total)
 		}
@@ -573,7 +582,7 @@ func TestStore_SaveScore(t *testing.T) {
 		r.assign(j, e2)
 		for i, total := range []float64{1e-300, 5e-324, 100, 0, 66.66666666666667, 12.345678901234567} {
 			body := fmt.Sprintf(`{"comment":"%d","scores":{"impact":1.0000000000000002,"innovation":%v}}`, i, total)
-			must(s.SaveScore(ctx, r.write(j, e2, body, total)))(t)
+			must(save(s, ctx, r.write(j, e2, body, total)))(t)
 			var got judging.Score
 			for _, sc := range must(s.CategoryScores(ctx, cat))(t) {
 				if sc.EntryID == e2.ID {
@@ -633,7 +642,7 @@ func TestStore_Audit_paging(t *testing.T) {
 	const n = 1001 // more than one page of XRANGE
 	for i := range n {
 		body := fmt.Sprintf(`{"comment":"%d","scores":{"impact":3,"innovation":5}}`, i)
-		must(r.store.SaveScore(r.ctx, r.write(j, e, body, 50)))(t)
+		must(save(r.store, r.ctx, r.write(j, e, body, 50)))(t)
 	}
 	recs := must(r.store.Audit(r.ctx))(t)
 	if got, want := len(recs), n; got != want {
