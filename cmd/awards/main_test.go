@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/awards-dev/awards/auth"
 	"github.com/awards-dev/awards/config"
 	"github.com/awards-dev/awards/judging"
@@ -102,9 +104,13 @@ func (c client) login(email, password string) string {
 func TestDemo_JuryScoresEveryEntry(t *testing.T) {
 	// Done when: the demo jury of 12 can score the 30 demo entries, the admin's results equal a
 	// recomputation from the audit stream, and nothing of an unrevealed category is visible to
-	// anyone but admins.
+	// anyone but admins — on one Redis server and on Redis Cluster (the same code).
+	t.Run("one server", func(t *testing.T) { demoJury(t, redistest.New(t)) })
+	t.Run("Redis Cluster", func(t *testing.T) { demoJury(t, redistest.Cluster(t)) })
+}
+
+func demoJury(t *testing.T, rdb redis.UniversalClient) {
 	ctx := context.Background()
-	rdb := redistest.New(t)
 	cfg, err := config.Load([]string{"--demo"}, env(nil))
 	if err != nil {
 		t.Fatal(err)

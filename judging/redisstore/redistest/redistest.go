@@ -101,7 +101,7 @@ func startMiniredis(tb testing.TB) (string, func()) {
 
 // startRedis starts one redis-server on a free port and waits for its PING; a failure to
 // bind (or any early exit) is returned so that another port can be tried.
-func startRedis(tb testing.TB) (string, func(), error) {
+func startRedis(tb testing.TB, extra ...string) (string, func(), error) {
 	tb.Helper()
 	port, err := freePort()
 	if err != nil {
@@ -109,13 +109,14 @@ func startRedis(tb testing.TB) (string, func(), error) {
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	var out bytes.Buffer
-	cmd := exec.Command("redis-server",
+	args := append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", tb.TempDir(),
-	)
+	}, extra...)
+	cmd := exec.Command("redis-server", args...)
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
