@@ -21,6 +21,10 @@ import (
 // takes, an acknowledged write reaches the disk well within a second.
 const snapshotEvery = 200 * time.Millisecond
 
+// slowSnapshot is the snapshot duration past which the loop paces itself (two snapshots' worth
+// of rest after each) and a warning says the dataset has outgrown the embedded store.
+const slowSnapshot = 300 * time.Millisecond
+
 // snapshotTimeout bounds one read of the dataset.
 const snapshotTimeout = 30 * time.Second
 
@@ -41,10 +45,12 @@ type Embedded struct {
 	logger *slog.Logger
 
 	dirty   atomic.Bool
-	saveMu  sync.Mutex        // one snapshot at a time, written in the order taken
-	failing bool              // guarded by saveMu: the last save failed (logged once until it recovers)
-	known   map[string]string // guarded by saveMu: key → type at the last capture
-	skipped sync.Map          // key types already warned about
+	saveMu  sync.Mutex // one snapshot at a time, written in the order taken
+	failing bool       // guarded by saveMu: the last save failed (logged once until it recovers)
+	known   *known     // guarded by saveMu: what the last capture saw
+	rest    time.Time  // guarded by saveMu: the loop saves again no sooner than this
+	slow    bool       // guarded by saveMu: the slow-snapshot warning was logged
+	skipped sync.Map   // key types already warned about
 
 	stop      chan struct{}
 	running   sync.WaitGroup // tick and loop
@@ -127,8 +133,12 @@ func (e *Embedded) Close() error {
 	e.closeOnce.Do(func() {
 		close(e.stop)
 		e.running.Wait()
-		// No command through Client() can follow the final snapshot.
+		// No command through Client() can follow the final snapshot. The caller may have
+		// closed Client() already.
 		errClient := e.client.Close()
+		if errors.Is(errClient, redis.ErrClosed) {
+			errClient = nil
+		}
 		e.saveMu.Lock()
 		e.dirty.Store(false)
 		errSave := e.saveLocked()
@@ -166,8 +176,12 @@ func (e *Embedded) loop() {
 		case <-e.stop:
 			return
 		case <-t.C:
-			// The error is logged by saveLocked; the dataset stays dirty and is retried.
-			_ = e.Flush()
+			e.saveMu.Lock()
+			if time.Now().After(e.rest) && e.dirty.Swap(false) {
+				// The error is logged by saveLocked; the dataset stays dirty and is retried.
+				_ = e.saveLocked()
+			}
+			e.saveMu.Unlock()
 		}
 	}
 }
@@ -175,7 +189,18 @@ func (e *Embedded) loop() {
 // saveLocked captures the dataset and replaces the snapshot file; on failure the dataset is
 // marked dirty again so that the next tick retries. Callers hold saveMu.
 func (e *Embedded) saveLocked() error {
+	start := time.Now()
 	err := e.save()
+	if d := time.Since(start); d > slowSnapshot {
+		// Bound the share of time spent snapshotting a large dataset to about a third.
+		e.rest = time.Now().Add(2 * d)
+		if !e.slow {
+			e.slow = true
+			e.logger.Warn("embedded store: a snapshot took " + d.Round(time.Millisecond).String() +
+				", so more than 1 s of writes may be lost in a crash; the dataset has outgrown the" +
+				" embedded store: set AWARDS_REDIS_URL")
+		}
+	}
 	switch {
 	case err != nil:
 		e.dirty.Store(true)

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -35,22 +36,26 @@ type snapshot struct {
 
 // keyRecord is one key: its type, its payload in the field named after the type, and its
 // expiry as an absolute Unix time in milliseconds (0: none), so that time spent stopped counts.
+// When one of its strings is not valid UTF-8 (which JSON cannot carry), Encoding is "base64"
+// and all of its strings (key, values, members, fields, group names) are in base64.
 type keyRecord struct {
-	Key       blob        `json:"key"`
+	Key       string      `json:"key"`
 	Type      string      `json:"type"`
+	Encoding  string      `json:"encoding,omitempty"`
 	ExpiresAt int64       `json:"expires_at_ms,omitempty"`
-	String    *blob       `json:"string,omitempty"`
-	Hash      [][2]blob   `json:"hash,omitempty"`
-	List      []blob      `json:"list,omitempty"`
-	Set       []blob      `json:"set,omitempty"`
+	String    *string     `json:"string,omitempty"`
+	Hash      [][2]string `json:"hash,omitempty"`
+	List      []string    `json:"list,omitempty"`
+	Set       []string    `json:"set,omitempty"`
 	ZSet      []zMember   `json:"zset,omitempty"`
 	Stream    *streamData `json:"stream,omitempty"`
 }
 
-// zMember is one sorted-set member with its exact score.
+// zMember is one sorted-set member. Score is the shortest text that parses back to the same
+// float64, or "inf" / "-inf".
 type zMember struct {
-	Member blob  `json:"member"`
-	Score  score `json:"score"`
+	Member string `json:"member"`
+	Score  string `json:"score"`
 }
 
 // streamData is a stream's entries in id order, its last generated id, and its consumer
@@ -63,127 +68,187 @@ type streamData struct {
 
 // streamEntry is one stream entry; Fields alternates field and value, in their order.
 type streamEntry struct {
-	ID     string `json:"id"`
-	Fields []blob `json:"fields"`
+	ID     string   `json:"id"`
+	Fields []string `json:"fields"`
 }
 
 // streamGroup is a consumer group and the last id it delivered.
 type streamGroup struct {
-	Name            blob   `json:"name"`
+	Name            string `json:"name"`
 	LastDeliveredID string `json:"last_delivered_id"`
 }
 
-// blob is a Redis string: a JSON string when it is valid UTF-8, else {"base64": "..."},
-// because encoding/json would replace invalid bytes.
-type blob string
+// base64Encoding marks a record whose strings are in base64.
+const base64Encoding = "base64"
 
-type base64Blob struct {
-	Base64 string `json:"base64"`
-}
-
-func (b blob) MarshalJSON() ([]byte, error) {
-	if utf8.ValidString(string(b)) {
-		return json.Marshal(string(b))
+// eachString calls f on every string of the record that holds data (not ids or scores).
+func (r *keyRecord) eachString(f func(*string)) {
+	f(&r.Key)
+	if r.String != nil {
+		f(r.String)
 	}
-	return json.Marshal(base64Blob{base64.StdEncoding.EncodeToString([]byte(b))})
+	for i := range r.Hash {
+		f(&r.Hash[i][0])
+		f(&r.Hash[i][1])
+	}
+	for i := range r.List {
+		f(&r.List[i])
+	}
+	for i := range r.Set {
+		f(&r.Set[i])
+	}
+	for i := range r.ZSet {
+		f(&r.ZSet[i].Member)
+	}
+	if r.Stream != nil {
+		for i := range r.Stream.Entries {
+			for j := range r.Stream.Entries[i].Fields {
+				f(&r.Stream.Entries[i].Fields[j])
+			}
+		}
+		for i := range r.Stream.Groups {
+			f(&r.Stream.Groups[i].Name)
+		}
+	}
 }
 
-func (b *blob) UnmarshalJSON(data []byte) error {
-	if bytes.HasPrefix(data, []byte("{")) {
-		var v base64Blob
-		if err := strictUnmarshal(data, &v); err != nil {
-			return err
+// encodedBinary is the record itself, or when one of its strings is not valid UTF-8 a copy
+// in base64 (a copy: its slices may be shared with the next capture's knowledge).
+func (r keyRecord) encodedBinary() keyRecord {
+	binary := false
+	r.eachString(func(s *string) { binary = binary || !utf8.ValidString(*s) })
+	if !binary {
+		return r
+	}
+	c := r.clone()
+	c.Encoding = base64Encoding
+	c.eachString(func(s *string) { *s = base64.StdEncoding.EncodeToString([]byte(*s)) })
+	return c
+}
+
+// clone copies the record's slices, deeply.
+func (r keyRecord) clone() keyRecord {
+	if r.String != nil {
+		s := *r.String
+		r.String = &s
+	}
+	r.Hash = slices.Clone(r.Hash)
+	r.List = slices.Clone(r.List)
+	r.Set = slices.Clone(r.Set)
+	r.ZSet = slices.Clone(r.ZSet)
+	if r.Stream != nil {
+		st := *r.Stream
+		st.Entries = slices.Clone(st.Entries)
+		for i := range st.Entries {
+			st.Entries[i].Fields = slices.Clone(st.Entries[i].Fields)
 		}
-		raw, err := base64.StdEncoding.DecodeString(v.Base64)
-		if err != nil {
-			return err
-		}
-		*b = blob(raw)
+		st.Groups = slices.Clone(st.Groups)
+		r.Stream = &st
+	}
+	return r
+}
+
+// decodeBinary undoes encodeBinary.
+func (r *keyRecord) decodeBinary() error {
+	switch r.Encoding {
+	case "":
 		return nil
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
+	case base64Encoding:
+		var err error
+		r.eachString(func(s *string) {
+			b, e := base64.StdEncoding.DecodeString(*s)
+			err = cmp.Or(err, e)
+			*s = string(b)
+		})
+		r.Encoding = ""
 		return err
+	default:
+		return fmt.Errorf("unknown encoding %q", r.Encoding)
 	}
-	*b = blob(s)
-	return nil
 }
 
-// score is a sorted-set score: a JSON number (shortest form that parses back to the same
-// float64), or the string "inf" / "-inf", which JSON numbers cannot express.
-type score float64
-
-func (s score) MarshalJSON() ([]byte, error) {
-	switch f := float64(s); {
+// formatScore writes a score as ZADD reads it back exactly.
+func formatScore(f float64) string {
+	switch {
 	case math.IsInf(f, 1):
-		return []byte(`"inf"`), nil
+		return "inf"
 	case math.IsInf(f, -1):
-		return []byte(`"-inf"`), nil
-	case math.IsNaN(f):
-		return nil, errors.New("NaN score")
+		return "-inf"
 	default:
-		return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 }
 
-func (s *score) UnmarshalJSON(data []byte) error {
-	switch string(data) {
-	case `"inf"`:
-		*s = score(math.Inf(1))
-	case `"-inf"`:
-		*s = score(math.Inf(-1))
-	default:
-		f, err := strconv.ParseFloat(string(data), 64)
-		if err != nil {
-			return fmt.Errorf("score %s: %w", data, err)
+// parseScore reads a score; NaN is not one.
+func parseScore(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err == nil && math.IsNaN(f) {
+		err = errors.New("NaN")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("score %q: %w", s, err)
+	}
+	return f, nil
+}
+
+// known is what the previous capture saw: each key's type, and each stream's entries, which
+// are only ever appended to or deleted, so that the next capture reads only the new ones.
+type known struct {
+	types   map[string]string
+	entries map[string][]streamEntry
+}
+
+// knownOf is what a snapshot holds.
+func knownOf(snap *snapshot) *known {
+	k := &known{types: make(map[string]string, len(snap.Keys)), entries: map[string][]streamEntry{}}
+	for _, rec := range snap.Keys {
+		k.types[rec.Key] = rec.Type
+		if rec.Stream != nil && len(rec.Stream.Entries) > 0 {
+			k.entries[rec.Key] = rec.Stream.Entries
 		}
-		*s = score(f)
 	}
-	return nil
-}
-
-// redisArg is the score as ZADD reads it back exactly.
-func (s score) redisArg() string {
-	return strconv.FormatFloat(float64(s), 'g', -1, 64)
+	return k
 }
 
 // capture reads a consistent copy of database 0, never half of a script's or transaction's
-// writes. known maps each key of the previous capture to its type (nil: none known); the
-// returned map is the same for this capture. skipped receives each key of a type the snapshot
-// cannot hold (only miniredis' HyperLogLog), with that type.
+// writes, and what it saw for the next capture. prev may be nil. skipped receives each key of
+// a type the snapshot cannot hold (only miniredis' HyperLogLog), with that type.
 //
 // Everything is read in one MULTI/EXEC, which miniredis runs under its lock: TIME, DBSIZE,
-// and for each known key TYPE, PTTL and the read for its type. That holds the whole dataset
+// and for each key prev knows PTTL and the reads for its type. That holds the whole dataset
 // when no key changed type and DBSIZE counts no key beyond the known ones. Else the new types
 // are learned and the transaction is sent again, this time ending with captureScript, which
 // reads the keys still unknown. Only a key that changes type again in between needs a third
 // try: captureScript alone, which is as atomic but costs about 50 µs per key inside the lock
 // (each redis.call does, in miniredis).
-func capture(ctx context.Context, c redis.Cmdable, known map[string]string, skipped func(key, typ string)) (*snapshot, map[string]string, error) {
+func capture(ctx context.Context, c redis.Cmdable, prev *known, skipped func(key, typ string)) (*snapshot, *known, error) {
+	if prev == nil {
+		prev = &known{}
+	}
 	for _, script := range []bool{false, true} {
-		snap, types, retry, err := captureTx(ctx, c, known, script, skipped)
+		snap, seen, err := captureTx(ctx, c, prev, script, skipped)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read dataset: %w", err)
 		}
-		if retry == nil {
-			return snap, types, nil
+		if snap != nil {
+			return snap, seen, nil
 		}
-		known = retry
+		prev = seen
 	}
-	snap, types, err := captureScripted(ctx, c, skipped)
+	snap, seen, err := captureScripted(ctx, c, skipped)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read dataset: %w", err)
 	}
-	return snap, types, nil
+	return snap, seen, nil
 }
 
 // captureScripted reads everything with captureScript.
-func captureScripted(ctx context.Context, c redis.Cmdable, skipped func(key, typ string)) (*snapshot, map[string]string, error) {
-	snap, types, _, err := captureTx(ctx, c, nil, true, skipped)
-	return snap, types, err
+func captureScripted(ctx context.Context, c redis.Cmdable, skipped func(key, typ string)) (*snapshot, *known, error) {
+	return captureTx(ctx, c, &known{}, true, skipped)
 }
 
-// reads are the commands that read a key of each type, after its TYPE and PTTL.
+// reads are the commands that read a key of each type, after its PTTL. A stream whose earlier
+// entries are known is read with streamTail instead.
 var reads = map[string][][]string{
 	"string": {{"GET"}},
 	"hash":   {{"HGETALL"}},
@@ -193,8 +258,13 @@ var reads = map[string][][]string{
 	"stream": {{"XRANGE", "", "-", "+"}, {"XINFO", "STREAM"}, {"XINFO", "GROUPS"}},
 }
 
-// readArgs places the key in a read: after the command, or after its subcommand.
-func readArgs(read []string, key string) []any {
+// streamTail reads a stream after its known entries: XLEN, XRANGE from the id after the last
+// known one (filled in), and the XINFOs.
+var streamTail = [][]string{{"XLEN"}, {"XRANGE", "", "", "+"}, {"XINFO", "STREAM"}, {"XINFO", "GROUPS"}}
+
+// readArgs places the key in a read, after the command or after its subcommand, and after
+// the key the arguments given ("" is filled with from).
+func readArgs(read []string, key, from string) []any {
 	args := []any{read[0]}
 	switch {
 	case len(read) == 1:
@@ -202,12 +272,29 @@ func readArgs(read []string, key string) []any {
 	case read[1] == "":
 		args = append(args, key)
 		for _, a := range read[2:] {
-			args = append(args, a)
+			args = append(args, cmp.Or(a, from))
 		}
 	default:
 		args = append(args, read[1], key)
 	}
 	return args
+}
+
+// readsOf are the reads for key given what is known of it.
+func (k *known) readsOf(key string) [][]string {
+	if len(k.entries[key]) > 0 && k.types[key] == "stream" {
+		return streamTail
+	}
+	return reads[k.types[key]]
+}
+
+// nextStreamID is the smallest id after id.
+func nextStreamID(id string) string {
+	p := parseStreamID(id)
+	if p[1] == math.MaxUint64 {
+		return strconv.FormatUint(p[0]+1, 10) + "-0"
+	}
+	return strconv.FormatUint(p[0], 10) + "-" + strconv.FormatUint(p[1]+1, 10)
 }
 
 // captureScript reads the keys not named in ARGV, with their type and PTTL. Values travel as
@@ -241,144 +328,175 @@ end
 return out
 `
 
-// captureTx reads the known keys in one transaction, and with script the others too.
-// retry is non-nil, holding the types to use next time, when that was not the whole dataset.
-func captureTx(ctx context.Context, c redis.Cmdable, known map[string]string, script bool, skipped func(key, typ string)) (snap *snapshot, types, retry map[string]string, err error) {
-	keys := slices.Sorted(maps.Keys(known))
-	nReads := 0
+// captureTx reads the keys prev knows in one transaction, and with script the others too.
+// When that was the whole dataset it returns the snapshot; else a nil snapshot and, in seen,
+// what to know for the next try.
+//
+// A key of a kept type is read with PTTL and its reads: PTTL -2 means it is gone, an error
+// (WRONGTYPE) that it changed type, and for a stream read from its tail an XLEN other than
+// the known entries plus the new ones that entries were deleted. A key of another type is
+// asked its TYPE.
+func captureTx(ctx context.Context, c redis.Cmdable, prev *known, script bool, skipped func(key, typ string)) (snap *snapshot, seen *known, err error) {
+	keys := slices.Sorted(maps.Keys(prev.types))
+	from := func(k string) string {
+		if e := prev.entries[k]; len(e) > 0 {
+			return nextStreamID(e[len(e)-1].ID)
+		}
+		return ""
+	}
+	want := 2
 	cmds, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Do(ctx, "TIME")
 		p.Do(ctx, "DBSIZE")
 		for _, k := range keys {
-			p.Do(ctx, "TYPE", k)
+			if !supportedTypes[prev.types[k]] {
+				p.Do(ctx, "TYPE", k)
+				want++
+			}
 			p.Do(ctx, "PTTL", k)
-			for _, r := range reads[known[k]] {
-				p.Do(ctx, readArgs(r, k)...)
-				nReads++
+			want++
+			for _, r := range prev.readsOf(k) {
+				p.Do(ctx, readArgs(r, k, from(k))...)
+				want++
 			}
 		}
 		if script {
-			args := make([]any, len(keys))
-			for i, k := range keys {
-				args[i] = k
-			}
-			p.Eval(ctx, captureScript, nil, args...)
+			p.Eval(ctx, captureScript, nil, anys(keys)...)
+			want++
 		}
 		return nil
 	})
-	want := 2 + 2*len(keys) + nReads
-	if script {
-		want++
-	}
 	if len(cmds) != want {
-		return nil, nil, nil, fmt.Errorf("transaction: %d replies for %d commands: %w", len(cmds), want, err)
+		return nil, nil, fmt.Errorf("transaction: %d replies for %d commands: %w", len(cmds), want, err)
 	}
 	now, err := serverTime(cmds[0].(*redis.Cmd).Slice())
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	dbsize, err := cmds[1].(*redis.Cmd).Int64()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("DBSIZE: %w", err)
+		return nil, nil, fmt.Errorf("DBSIZE: %w", err)
 	}
+	cmds = cmds[2:]
+	next := func() *redis.Cmd {
+		cmd := cmds[0].(*redis.Cmd)
+		cmds = cmds[1:]
+		return cmd
+	}
+
 	snap = &snapshot{Version: snapshotVersion, SavedAt: now.UTC(), Keys: make([]keyRecord, 0, len(keys))}
-	types = make(map[string]string, len(keys))
-	add := func(raw any) error {
+	seen = &known{types: make(map[string]string, len(keys)), entries: map[string][]streamEntry{}}
+	add := func(raw any, head []streamEntry) error {
 		rec, ok, err := decodeKey(raw, now)
 		if err != nil || !ok {
 			return err
 		}
-		types[string(rec.Key)] = rec.Type
+		seen.types[rec.Key] = rec.Type
 		if !supportedTypes[rec.Type] {
-			skipped(string(rec.Key), rec.Type)
+			skipped(rec.Key, rec.Type)
 			return nil
+		}
+		if rec.Stream != nil {
+			rec.Stream.Entries = slices.Concat(head, rec.Stream.Entries)
+			if len(rec.Stream.Entries) > 0 {
+				seen.entries[rec.Key] = rec.Stream.Entries
+			}
 		}
 		snap.Keys = append(snap.Keys, rec)
 		return nil
 	}
-	var changed map[string]string
-	i := 2
+	complete := true
 	for _, k := range keys {
-		typ, _ := cmds[i].(*redis.Cmd).Text()
-		pttl, _ := cmds[i+1].(*redis.Cmd).Int64()
-		i += 2
-		n := len(reads[known[k]])
-		values := make([]any, n)
+		typ := prev.types[k]
+		if !supportedTypes[typ] {
+			typ, _ = next().Text()
+		}
+		pttl, _ := next().Int64()
+		rs := prev.readsOf(k)
+		values := make([]any, len(rs))
 		var readErr error
-		for j := range n {
-			v, err := cmds[i+j].(*redis.Cmd).Result()
+		for j := range rs {
+			v, err := next().Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				readErr = err
 			}
 			values[j] = v
 		}
-		i += n
+		head := prev.entries[k]
 		switch {
-		case typ == "none":
+		case typ == "none" || pttl == -2:
 			continue
-		case typ != known[k]:
-			if changed == nil {
-				changed = map[string]string{}
-			}
-			changed[k] = typ
+		case typ != prev.types[k] || readErr != nil:
+			complete = false // changed type: learned below
 			continue
-		case readErr != nil:
-			return nil, nil, nil, fmt.Errorf("key %q: %w", k, readErr)
 		}
 		var value any = values
-		if n == 1 {
+		switch {
+		case len(rs) == 1:
 			value = values[0]
+		case typ == "stream" && len(head) > 0:
+			xlen, _ := values[0].(int64)
+			tail, _ := values[1].([]any)
+			if xlen != int64(len(head)+len(tail)) {
+				// Entries were deleted: read the whole stream next time.
+				seen.types[k] = typ
+				complete = false
+				continue
+			}
+			value = values[1:]
+		default:
+			head = nil
 		}
-		if err := add([]any{k, typ, pttl, value}); err != nil {
-			return nil, nil, nil, err
+		if err := add([]any{k, typ, pttl, value}, head); err != nil {
+			return nil, nil, err
 		}
 	}
 	if script {
-		res, err := cmds[i].(*redis.Cmd).Slice()
+		res, err := next().Slice()
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("capture script: %w", err)
+			return nil, nil, fmt.Errorf("capture script: %w", err)
 		}
 		for _, raw := range res {
-			if err := add(raw); err != nil {
-				return nil, nil, nil, err
+			if err := add(raw, nil); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
-	slices.SortFunc(snap.Keys, func(a, b keyRecord) int { return strings.Compare(string(a.Key), string(b.Key)) })
-	if changed == nil && dbsize == int64(len(types)) {
-		return snap, types, nil, nil
+	if complete && dbsize == int64(len(seen.types)) {
+		slices.SortFunc(snap.Keys, func(a, b keyRecord) int { return strings.Compare(a.Key, b.Key) })
+		return snap, seen, nil
 	}
-	retry, err = learnTypes(ctx, c, types, changed)
-	return nil, nil, retry, err
+	if err := seen.learnTypes(ctx, c); err != nil {
+		return nil, nil, err
+	}
+	return nil, seen, nil
 }
 
-// learnTypes returns types, plus changed, plus the type of every key not in either.
-func learnTypes(ctx context.Context, c redis.Cmdable, types, changed map[string]string) (map[string]string, error) {
-	learned := maps.Clone(types)
-	maps.Copy(learned, changed)
+// learnTypes adds the type of every key not yet known.
+func (k *known) learnTypes(ctx context.Context, c redis.Cmdable) error {
 	all, err := c.Keys(ctx, "*").Result()
 	if err != nil {
-		return nil, fmt.Errorf("KEYS: %w", err)
+		return fmt.Errorf("KEYS: %w", err)
 	}
 	pipe := c.Pipeline()
 	var fresh []*redis.StatusCmd
-	for _, k := range all {
-		if _, ok := learned[k]; !ok {
-			fresh = append(fresh, pipe.Type(ctx, k))
+	for _, key := range all {
+		if _, ok := k.types[key]; !ok {
+			fresh = append(fresh, pipe.Type(ctx, key))
 		}
 	}
 	if len(fresh) == 0 {
-		return learned, nil
+		return nil
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("TYPE: %w", err)
+		return fmt.Errorf("TYPE: %w", err)
 	}
 	for _, cmd := range fresh {
 		if t := cmd.Val(); t != "none" {
-			learned[cmd.Args()[1].(string)] = t
+			k.types[cmd.Args()[1].(string)] = t
 		}
 	}
-	return learned, nil
+	return nil
 }
 
 func serverTime(res []any, err error) (time.Time, error) {
@@ -406,7 +524,7 @@ func decodeKey(raw any, now time.Time) (rec keyRecord, ok bool, err error) {
 	if !isSlice || len(parts) != 4 {
 		return rec, false, fmt.Errorf("unexpected key reply %v", raw)
 	}
-	rec.Key = blob(asString(parts[0]))
+	rec.Key = asString(parts[0])
 	rec.Type = asString(parts[1])
 	pttl, _ := parts[2].(int64)
 	if rec.Type == "none" || pttl == -2 || parts[3] == nil {
@@ -417,33 +535,33 @@ func decodeKey(raw any, now time.Time) (rec keyRecord, ok bool, err error) {
 	}
 	switch rec.Type {
 	case "string":
-		s := blob(asString(parts[3]))
+		s := asString(parts[3])
 		rec.String = &s
 	case "hash":
-		flat := blobs(parts[3])
+		flat := strs(parts[3])
 		if len(flat)%2 != 0 {
 			return rec, false, fmt.Errorf("key %q: odd HGETALL reply", rec.Key)
 		}
 		for i := 0; i < len(flat); i += 2 {
-			rec.Hash = append(rec.Hash, [2]blob{flat[i], flat[i+1]})
+			rec.Hash = append(rec.Hash, [2]string{flat[i], flat[i+1]})
 		}
-		slices.SortFunc(rec.Hash, func(a, b [2]blob) int { return strings.Compare(string(a[0]), string(b[0])) })
+		slices.SortFunc(rec.Hash, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
 	case "list":
-		rec.List = blobs(parts[3])
+		rec.List = strs(parts[3])
 	case "set":
-		rec.Set = blobs(parts[3])
+		rec.Set = strs(parts[3])
 		slices.Sort(rec.Set)
 	case "zset":
-		flat := blobs(parts[3])
+		flat := strs(parts[3])
 		if len(flat)%2 != 0 {
 			return rec, false, fmt.Errorf("key %q: odd ZRANGE reply", rec.Key)
 		}
 		for i := 0; i < len(flat); i += 2 {
-			f, err := strconv.ParseFloat(string(flat[i+1]), 64)
+			f, err := parseScore(flat[i+1])
 			if err != nil {
-				return rec, false, fmt.Errorf("key %q: score %q: %w", rec.Key, flat[i+1], err)
+				return rec, false, fmt.Errorf("key %q: %w", rec.Key, err)
 			}
-			rec.ZSet = append(rec.ZSet, zMember{Member: flat[i], Score: score(f)})
+			rec.ZSet = append(rec.ZSet, zMember{Member: flat[i], Score: formatScore(f)})
 		}
 	case "stream":
 		st, err := decodeStream(parts[3])
@@ -468,16 +586,16 @@ func decodeStream(raw any) (*streamData, error) {
 		if len(pair) != 2 {
 			return nil, fmt.Errorf("unexpected stream entry %v", e)
 		}
-		st.Entries = append(st.Entries, streamEntry{ID: asString(pair[0]), Fields: blobs(pair[1])})
+		st.Entries = append(st.Entries, streamEntry{ID: asString(pair[0]), Fields: strs(pair[1])})
 	}
 	info := pairs(parts[1])
 	st.LastID = info["last-generated-id"]
 	groups, _ := parts[2].([]any)
 	for _, g := range groups {
 		gi := pairs(g)
-		st.Groups = append(st.Groups, streamGroup{Name: blob(gi["name"]), LastDeliveredID: gi["last-delivered-id"]})
+		st.Groups = append(st.Groups, streamGroup{Name: gi["name"], LastDeliveredID: gi["last-delivered-id"]})
 	}
-	slices.SortFunc(st.Groups, func(a, b streamGroup) int { return strings.Compare(string(a.Name), string(b.Name)) })
+	slices.SortFunc(st.Groups, func(a, b streamGroup) int { return strings.Compare(a.Name, b.Name) })
 	return st, nil
 }
 
@@ -493,11 +611,11 @@ func pairs(raw any) map[string]string {
 	return m
 }
 
-func blobs(raw any) []blob {
+func strs(raw any) []string {
 	flat, _ := raw.([]any)
-	out := make([]blob, len(flat))
+	out := make([]string, len(flat))
 	for i, v := range flat {
-		out[i] = blob(asString(v))
+		out[i] = asString(v)
 	}
 	return out
 }
@@ -517,9 +635,9 @@ func asString(v any) string {
 const restoreBatch = 1000
 
 // restore writes the snapshot into an empty server, leaving out keys that expired meanwhile,
-// and returns the type of each key restored.
-func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now time.Time) (map[string]string, error) {
-	types := make(map[string]string, len(snap.Keys))
+// and returns what it holds, for the first capture.
+func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now time.Time) (*known, error) {
+	restored := &snapshot{Keys: make([]keyRecord, 0, len(snap.Keys))}
 	pipe := c.Pipeline()
 	flush := func() error {
 		cmds, err := pipe.Exec(ctx)
@@ -534,15 +652,15 @@ func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now t
 		if rec.ExpiresAt != 0 && rec.ExpiresAt <= now.UnixMilli() {
 			continue
 		}
-		k := string(rec.Key)
-		types[k] = rec.Type
+		k := rec.Key
+		restored.Keys = append(restored.Keys, rec)
 		switch rec.Type {
 		case "string":
-			pipe.Set(ctx, k, string(*rec.String), 0)
+			pipe.Set(ctx, k, *rec.String, 0)
 		case "hash":
 			args := make([]any, 0, 2*len(rec.Hash))
 			for _, fv := range rec.Hash {
-				args = append(args, string(fv[0]), string(fv[1]))
+				args = append(args, fv[0], fv[1])
 			}
 			pipe.HSet(ctx, k, args...)
 		case "list":
@@ -552,7 +670,7 @@ func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now t
 		case "zset":
 			args := []any{"ZADD", k}
 			for _, m := range rec.ZSet {
-				args = append(args, m.Score.redisArg(), string(m.Member))
+				args = append(args, m.Score, m.Member)
 			}
 			pipe.Do(ctx, args...)
 		case "stream":
@@ -570,7 +688,7 @@ func restore(ctx context.Context, c redis.UniversalClient, snap *snapshot, now t
 	if err := flush(); err != nil {
 		return nil, err
 	}
-	return types, nil
+	return knownOf(restored), nil
 }
 
 // restoreStream re-adds the entries with their ids, then moves the stream's last generated
@@ -591,7 +709,7 @@ func restoreStream(ctx context.Context, pipe redis.Pipeliner, k string, st *stre
 		pipe.Do(ctx, "XDEL", k, id)
 	}
 	for _, g := range st.Groups {
-		pipe.Do(ctx, "XGROUP", "CREATE", k, string(g.Name), g.LastDeliveredID)
+		pipe.Do(ctx, "XGROUP", "CREATE", k, g.Name, g.LastDeliveredID)
 	}
 }
 
@@ -608,10 +726,10 @@ func parseStreamID(id string) [2]uint64 {
 	return [2]uint64{a, b}
 }
 
-func anys(bs []blob) []any {
-	out := make([]any, len(bs))
-	for i, b := range bs {
-		out[i] = string(b)
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
 	}
 	return out
 }
@@ -632,7 +750,11 @@ func readSnapshot(path string) (*snapshot, error) {
 	if snap.Version != snapshotVersion {
 		return nil, fmt.Errorf("format version %d, this build reads version %d", snap.Version, snapshotVersion)
 	}
-	for i, rec := range snap.Keys {
+	for i := range snap.Keys {
+		rec := &snap.Keys[i]
+		if err := rec.decodeBinary(); err != nil {
+			return nil, fmt.Errorf("key #%d: %w", i, err)
+		}
 		if err := rec.validate(); err != nil {
 			return nil, fmt.Errorf("key #%d %q: %w", i, rec.Key, err)
 		}
@@ -640,8 +762,8 @@ func readSnapshot(path string) (*snapshot, error) {
 	return &snap, nil
 }
 
-// validate checks that the payload matches the type.
-func (r keyRecord) validate() error {
+// validate checks that the payload matches the type, and the scores.
+func (r *keyRecord) validate() error {
 	var ok bool
 	switch r.Type {
 	case "string":
@@ -662,6 +784,11 @@ func (r keyRecord) validate() error {
 	if !ok {
 		return fmt.Errorf("no %s payload", r.Type)
 	}
+	for _, m := range r.ZSet {
+		if _, err := parseScore(m.Score); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -678,8 +805,11 @@ func strictUnmarshal(data []byte, v any) error {
 }
 
 // writeSnapshot replaces path atomically and durably: temp file in the same directory,
-// fsync, rename, fsync of the directory.
+// fsync, rename, fsync of the directory. It puts binary records in base64, in snap.Keys.
 func writeSnapshot(path string, snap *snapshot) (err error) {
+	for i := range snap.Keys {
+		snap.Keys[i] = snap.Keys[i].encodedBinary()
+	}
 	data, err := json.Marshal(snap)
 	if err != nil {
 		return err
