@@ -118,7 +118,7 @@ func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	if err != nil {
 		return err
 	}
-	return s.withdraw(ctx, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
+	return s.withdraw(ctx, a, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
 }
 
 // Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
@@ -145,11 +145,11 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 		}
 		return ErrNotFound
 	}
-	return s.withdraw(ctx, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
+	return s.withdraw(ctx, a, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
 }
 
-func (s *Service) withdraw(ctx context.Context, ca CategoryAssignment, reason string) error {
-	if _, err := s.store.Withdraw(ctx, ca, reason, s.clock.Now().UTC()); err != nil {
+func (s *Service) withdraw(ctx context.Context, by Actor, ca CategoryAssignment, reason string) error {
+	if _, err := s.store.Withdraw(ctx, ca, reason, by.ID, s.clock.Now().UTC()); err != nil {
 		return err
 	}
 	s.publish(ctx, Event{Type: EventTally, CategoryID: ca.CategoryID}, Event{Type: EventProgress, CategoryID: ca.CategoryID})

@@ -95,24 +95,24 @@ func (s *Service) AuditCSV(ctx context.Context, a Actor) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := [][]string{{"seq", "at", "action", "reason", "category_id", "entry_id", "judge_id", "version", "old_total", "new_total", "scores", "comment", "hash"}}
+	out := [][]string{{"seq", "at", "by", "action", "reason", "category_id", "entry_id", "judge_id", "version", "old_total", "new_total", "scores", "comment", "hash"}}
 	for _, r := range recs {
 		var ev AuditEvent
 		if err := json.Unmarshal([]byte(r.Payload), &ev); err != nil {
 			return nil, err
 		}
-		row := []string{strconv.FormatInt(ev.Seq, 10), ev.At.Format("2006-01-02T15:04:05.000Z07:00"), ev.Action, ev.Reason,
+		row := []string{strconv.FormatInt(ev.Seq, 10), ev.At.Format("2006-01-02T15:04:05.000Z07:00"), ev.By, ev.Action, ev.Reason,
 			ev.CategoryID, ev.EntryID, ev.JudgeID, "", "", "", "", "", r.Hash}
 		if ev.Version > 0 {
-			row[7] = strconv.Itoa(ev.Version)
+			row[8] = strconv.Itoa(ev.Version)
 		}
 		if ev.Old != nil {
-			row[8] = formatFloat(ev.Old.Total)
+			row[9] = formatFloat(ev.Old.Total)
 		}
 		if ev.New != nil {
-			row[9] = formatFloat(ev.New.Total)
+			row[10] = formatFloat(ev.New.Total)
 			b, _ := json.Marshal(ev.New.Scores)
-			row[10], row[11] = string(b), ev.New.Comment
+			row[11], row[12] = string(b), ev.New.Comment
 		}
 		out = append(out, row)
 	}

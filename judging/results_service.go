@@ -49,7 +49,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 		shown := partial[c.ID]
 		if admin || cr.Revealed || shown > 0 {
 			if entries == nil {
-				if entries, err = s.submittedEntries(ctx); err != nil {
+				if entries, err = s.submittedEntries(ctx, ""); err != nil {
 					return Results{}, err
 				}
 			}
@@ -85,7 +85,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 
 // Ranking returns one category's full ranking and the places shown of it: for the reveal.
 func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
-	entries, err := s.submittedEntries(ctx)
+	entries, err := s.submittedEntries(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +96,10 @@ func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) 
 	return Tally(c, entries[c.ID], totals), nil
 }
 
-// submittedEntries groups the submitted entries by category: drafts are never ranked.
-func (s *Service) submittedEntries(ctx context.Context) (map[string][]EntryRef, error) {
-	es, err := s.store.Entries(ctx, EntryScope{})
+// submittedEntries groups the submitted entries (of one category, or all with "") by
+// category: drafts are never ranked.
+func (s *Service) submittedEntries(ctx context.Context, categoryID string) (map[string][]EntryRef, error) {
+	es, err := s.store.Entries(ctx, EntryScope{CategoryID: categoryID})
 	if err != nil {
 		return nil, err
 	}

@@ -116,6 +116,7 @@ type AuditRecord struct {
 type AuditEvent struct {
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
+	By         string    `json:"by"`     // who made the change: the judge, or the admin who unassigned
 	Action     string    `json:"action"` // "score", "withdraw"
 	Reason     string    `json:"reason,omitempty"`
 	EntryID    string    `json:"entry_id"`

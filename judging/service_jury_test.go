@@ -301,7 +301,7 @@ func newWithdrawFixture(t *testing.T) withdrawFixture {
 
 // checkStopsCounting checks that j1's score no longer counts but stays in the history and
 // the audit trail, with a withdraw record for this reason.
-func (f withdrawFixture) checkStopsCounting(t *testing.T, reason string) {
+func (f withdrawFixture) checkStopsCounting(t *testing.T, reason string, by judging.Actor) {
 	t.Helper()
 	h := f.h
 	if diff := cmp.Diff([]judging.Score{f.s2}, h.counting(catCyber)); diff != "" {
@@ -324,7 +324,7 @@ func (f withdrawFixture) checkStopsCounting(t *testing.T, reason string) {
 	}
 	audit := h.audit()
 	last := audit[len(audit)-1]
-	want := judging.AuditEvent{Seq: 3, At: t0, Action: "withdraw", Reason: reason, EntryID: f.e.ID, JudgeID: f.j1.ID, CategoryID: catCyber, Old: &f.s1}
+	want := judging.AuditEvent{Seq: 3, At: t0, By: by.ID, Action: "withdraw", Reason: reason, EntryID: f.e.ID, JudgeID: f.j1.ID, CategoryID: catCyber, Old: &f.s1}
 	if diff := cmp.Diff(want, last); diff != "" {
 		t.Fatalf("withdraw audit record (-want +got):\n%s", diff)
 	}
@@ -348,7 +348,7 @@ func TestService_Unassign(t *testing.T) {
 		if err := f.h.svc.Unassign(f.h.ctx, f.h.admin, judging.Assignment{JudgeID: f.j1.ID, EntryID: f.e.ID}); err != nil {
 			t.Fatal(err)
 		}
-		f.checkStopsCounting(t, "unassigned")
+		f.checkStopsCounting(t, "unassigned", f.h.admin)
 	})
 
 	t.Run("OK/assigned again, the old score stays out", func(t *testing.T) {
@@ -413,7 +413,7 @@ func TestService_Recuse(t *testing.T) {
 		if err := f.h.svc.Recuse(f.h.ctx, f.j1, f.e.ID); err != nil {
 			t.Fatal(err)
 		}
-		f.checkStopsCounting(t, "recused")
+		f.checkStopsCounting(t, "recused", f.j1)
 		st := must(f.h.store.Assignments(f.h.ctx))(t)
 		if diff := cmp.Diff([]judging.Assignment{{JudgeID: f.j1.ID, EntryID: f.e.ID}}, st.Recused); diff != "" {
 			t.Fatalf("recusals (-want +got):\n%s", diff)

@@ -532,11 +532,11 @@ func TestService_AuditCSV(t *testing.T) {
 	if got, want := len(rows), 1+len(recs); got != want {
 		t.Fatalf("%d rows, want a header and %d records", got, len(recs))
 	}
-	first := []string{"1", "2026-03-02T09:00:00.000Z", "score", "", catCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
+	first := []string{"1", "2026-03-02T09:00:00.000Z", f.j1.ID, "score", "", catCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
 	if diff := cmp.Diff(first, rows[1]); diff != "" {
 		t.Fatalf("first record (-want +got):\n%s", diff)
 	}
-	last := []string{"7", "2026-03-02T09:00:00.000Z", "withdraw", "unassigned", catCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
+	last := []string{"7", "2026-03-02T09:00:00.000Z", h.admin.ID, "withdraw", "unassigned", catCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
 	if diff := cmp.Diff(last, rows[7]); diff != "" {
 		t.Fatalf("withdraw record (-want +got):\n%s", diff)
 	}

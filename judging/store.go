@@ -54,8 +54,9 @@ type Store interface {
 	// many it added.
 	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
 	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
-	// counting, recording that in the audit trail. It reports whether an assignment existed.
-	Withdraw(ctx context.Context, a CategoryAssignment, reason string, at time.Time) (bool, error)
+	// counting, recording that in the audit trail with who did it. It reports whether an
+	// assignment existed.
+	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
 
 	// SaveScore writes a score version, its history, the category's tally state and an audit
 	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme

@@ -219,9 +219,9 @@ func TestScores_HTTP(t *testing.T) {
 		var j2Scores, withdrawals int
 		for _, r := range rows[1:] {
 			switch {
-			case r[2] == "score" && r[6] == j2.ID:
+			case r[3] == "score" && r[7] == j2.ID && r[2] == j2.ID:
 				j2Scores++
-			case r[2] == "withdraw":
+			case r[3] == "withdraw":
 				withdrawals++
 			}
 		}

@@ -68,7 +68,7 @@ func (s *Store) Assign(ctx context.Context, as []judging.CategoryAssignment) (in
 }
 
 // Withdraw ends an assignment and stops its score counting, recording that in the audit trail.
-func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reason string, at time.Time) (bool, error) {
+func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reason, by string, at time.Time) (bool, error) {
 	recuse := "0"
 	if reason == "recused" {
 		recuse = "1"
@@ -78,7 +78,7 @@ func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reas
 		s.k.recused(), s.k.counting(a.CategoryID), s.k.bodies(a.CategoryID),
 		s.k.audit(), s.k.auditHead(), s.k.auditSeq(),
 	}
-	n, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse).Int()
+	n, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse, by).Int()
 	return n == 1, wrap("withdraw", err)
 }
 

@@ -490,11 +490,11 @@ func TestStore_Assign(t *testing.T) {
 	}
 
 	first := as[0]
-	existed := must(s.Withdraw(ctx, first, "recused", t0))(t)
+	existed := must(s.Withdraw(ctx, first, "recused", first.JudgeID, t0))(t)
 	if !existed {
 		t.Fatalf("Withdraw reported no assignment")
 	}
-	if existed := must(s.Withdraw(ctx, first, "recused", t0))(t); existed {
+	if existed := must(s.Withdraw(ctx, first, "recused", first.JudgeID, t0))(t); existed {
 		t.Fatalf("a second Withdraw reported an assignment")
 	}
 	if got := must(s.Assign(ctx, as[:1]))(t); got != 0 {

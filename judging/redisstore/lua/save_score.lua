@@ -22,6 +22,6 @@ redis.call('HSET', KEYS[4], field, ARGV[5])
 redis.call('RPUSH', KEYS[5], score)
 redis.call('SADD', KEYS[9], ARGV[4])
 redis.call('SADD', KEYS[10], ARGV[2])
-audit_append(KEYS[6], KEYS[7], KEYS[8], '"at":"' .. ARGV[7] .. '","action":"score",' .. ids ..
+audit_append(KEYS[6], KEYS[7], KEYS[8], '"at":"' .. ARGV[7] .. '","by":"' .. ARGV[2] .. '","action":"score",' .. ids ..
   ',"version":' .. version .. ',"old":' .. (old or 'null') .. ',"new":' .. score)
 return {'OK', score}

@@ -3,7 +3,7 @@
 -- KEYS: 1 all assignments, 2 assignments of the category, 3 entries of the judge, 4 judges of
 -- the entry, 5 recusals, 6 counting scores of the category, 7 bodies of the category,
 -- 8 audit stream, 9 audit head, 10 audit seq
--- ARGV: 1 entry, 2 judge, 3 category, 4 reason, 5 at, 6 recuse
+-- ARGV: 1 entry, 2 judge, 3 category, 4 reason, 5 at, 6 recuse, 7 who did it
 local field = ARGV[1] .. '|' .. ARGV[2]
 local existed = redis.call('SREM', KEYS[4], ARGV[2])
 redis.call('SREM', KEYS[1], field .. '|' .. ARGV[3])
@@ -16,7 +16,7 @@ local old = redis.call('HGET', KEYS[6], field)
 if old then
   redis.call('HDEL', KEYS[6], field)
   redis.call('HDEL', KEYS[7], field)
-  audit_append(KEYS[8], KEYS[9], KEYS[10], '"at":"' .. ARGV[5] .. '","action":"withdraw","reason":"' .. ARGV[4] ..
+  audit_append(KEYS[8], KEYS[9], KEYS[10], '"at":"' .. ARGV[5] .. '","by":"' .. ARGV[7] .. '","action":"withdraw","reason":"' .. ARGV[4] ..
     '","entry_id":"' .. ARGV[1] .. '","judge_id":"' .. ARGV[2] .. '","category_id":"' .. ARGV[3] ..
     '","old":' .. old .. ',"new":null')
 end
