@@ -107,14 +107,19 @@ func startRedis(tb testing.TB, extra ...string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	return startRedisAt(tb, port, tb.TempDir(), append([]string{"--save", "", "--appendonly", "no"}, extra...)...)
+}
+
+// startRedisAt starts one redis-server on port with its files in dir; extra arguments come
+// after the defaults, so they win.
+func startRedisAt(tb testing.TB, port int, dir string, extra ...string) (string, func(), error) {
+	tb.Helper()
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	var out bytes.Buffer
 	args := append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
-		"--save", "",
-		"--appendonly", "no",
-		"--dir", tb.TempDir(),
+		"--dir", dir,
 	}, extra...)
 	cmd := exec.Command("redis-server", args...)
 	cmd.Stdout = &out
