@@ -59,7 +59,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(s.metrics.middleware(), gin.CustomRecovery(func(c *gin.Context, v any) {
+	e.Use(s.metrics.middleware(), s.accessLog(), gin.CustomRecovery(func(c *gin.Context, v any) {
 		s.log.Error("panic", "route", c.FullPath(), "panic", v)
 		s.writeError(c, nil)
 	}))
@@ -120,6 +120,19 @@ func (s *Server) routes() {
 	api.GET("/audit.csv", admin, s.auditCSV)
 	api.GET("/audit/verify", admin, s.verifyAudit)
 	api.POST("/screens", admin, s.createScreen)
+}
+
+// accessLog logs each request at debug level (info would drown a show's traffic), by route
+// pattern so that no token or id from the path reaches the logs.
+func (s *Server) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		if s.log.Enabled(c.Request.Context(), slog.LevelDebug) {
+			s.log.Debug("request", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+				"duration_ms", float64(time.Since(start).Microseconds())/1000, "client", c.ClientIP())
+		}
+	}
 }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
