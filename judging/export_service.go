@@ -2,8 +2,6 @@ package judging
 
 import (
 	"context"
-	"crypto/sha1"
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 )
@@ -117,75 +115,6 @@ func (s *Service) AuditCSV(ctx context.Context, a Actor) ([][]string, error) {
 		out = append(out, row)
 	}
 	return out, nil
-}
-
-// AuditCheck is the result of checking the audit trail's hash chain.
-type AuditCheck struct {
-	OK      bool   `json:"ok"`
-	Records int    `json:"records"`
-	Head    string `json:"head"`
-	Problem string `json:"problem,omitempty"`
-}
-
-// VerifyAudit recomputes the audit trail's hash chain: each record must carry the hash of the
-// one before and the hash of its own payload, sequence numbers must run without a gap, and
-// the last hash must be the head the store keeps. A changed, inserted or deleted record
-// breaks it.
-func (s *Service) VerifyAudit(ctx context.Context, a Actor) (AuditCheck, error) {
-	if err := requireRole(a, RoleAdmin); err != nil {
-		return AuditCheck{}, err
-	}
-	recs, err := s.store.Audit(ctx)
-	if err != nil {
-		return AuditCheck{}, err
-	}
-	head, err := s.store.AuditHead(ctx)
-	if err != nil {
-		return AuditCheck{}, err
-	}
-	res := VerifyChain(recs, head)
-	return res, nil
-}
-
-// VerifyChain checks a hash chain of audit records against the head the store keeps.
-func VerifyChain(recs []AuditRecord, head string) AuditCheck {
-	prev := ""
-	res := AuditCheck{Records: len(recs)}
-	fail := func(i int, why string) AuditCheck {
-		res.Problem = "record " + strconv.Itoa(i+1) + ": " + why
-		res.Head = prev
-		return res
-	}
-	for i, r := range recs {
-		if r.Prev != prev {
-			return fail(i, "does not follow the record before it")
-		}
-		if ChainHash(prev, r.Payload) != r.Hash {
-			return fail(i, "its content does not match its hash")
-		}
-		var ev struct {
-			Seq int64 `json:"seq"`
-		}
-		if err := json.Unmarshal([]byte(r.Payload), &ev); err != nil || ev.Seq != int64(i+1) {
-			return fail(i, "sequence number out of order")
-		}
-		prev = r.Hash
-	}
-	res.Head = prev
-	if head != prev {
-		res.Problem = "the last record is not the head the store keeps"
-		return res
-	}
-	res.OK = true
-	return res
-}
-
-// ChainHash is the hash of an audit record: sha1 over the previous hash, a newline and the
-// payload, in hex. (SHA-1 because both Redis and the embedded store compute it in Lua; the
-// chain detects edits, and no unkeyed chain resists someone who rewrites all of it.)
-func ChainHash(prev, payload string) string {
-	h := sha1.Sum([]byte(prev + "\n" + payload))
-	return hex.EncodeToString(h[:])
 }
 
 // formatFloat writes the shortest decimal that reads back as exactly f: exports lose nothing.

@@ -768,9 +768,19 @@ func TestService_VerifyAudit(t *testing.T) {
 				r.rdb.XAdd(r.ctx, &redis.XAddArgs{Stream: auditKey, ID: msgs[k].ID, Values: []any{"payload", v["payload"], "prev", v["prev"], "hash", v["hash"]}})
 			}
 		}},
+		{"a counting score's total changed behind the trail's back", func(t *testing.T, r *rig) {
+			key := "awards:{jury}:cur:" + cat
+			for field, v := range must(r.rdb.HGetAll(r.ctx, key).Result())(t) {
+				r.rdb.HSet(r.ctx, key, field, strings.Replace(v, `"total":`, `"total":1`, 1))
+			}
+		}},
+		{"a counting score deleted with no withdrawal in the trail", func(t *testing.T, r *rig) {
+			r.rdb.Del(r.ctx, "awards:{jury}:cur:"+cat)
+		}},
 	} {
 		t.Run("ErrTampered/"+tc.name, func(t *testing.T) {
-			// A changed, inserted or deleted record, or a moved head, breaks the chain: ok is false, with the problem.
+			// A changed, inserted or deleted record, or a moved head, breaks the chain; scores that
+			// do not match the trail's replay break the tally: ok is false, with the problem.
 			r := tamperRig(t)
 			tc.tamper(t, r)
 			got := must(r.svc.VerifyAudit(r.ctx, r.admin))(t)
