@@ -69,6 +69,12 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	return true, nil
 }
 
+// HasAdmin reports whether any admin account exists.
+func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
+	admins, err := s.store.UsersByRole(ctx, RoleAdmin)
+	return len(admins) > 0, err
+}
+
 // Login checks an email and password. An unknown email and a wrong password get the same
 // answer after the same work; after LoginFailureLimit failures for one email within
 // LoginFailureWindow, every attempt for it is refused with ErrRateLimited until the window ends.

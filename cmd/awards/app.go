@@ -86,6 +86,9 @@ func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, ha
 			log.Info("admin created", "email", cfg.AdminEmail)
 		}
 	}
+	if ok, err := svc.HasAdmin(ctx); err == nil && !ok {
+		log.Warn("no admin account exists: set AWARDS_ADMIN_EMAIL and AWARDS_ADMIN_PASSWORD, or try the demo with --demo")
+	}
 	if cfg.Programme != "" {
 		p, err := config.LoadProgramme(cfg.Programme)
 		if err != nil {
