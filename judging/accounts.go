@@ -38,8 +38,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
 // EnsureAdmin creates the admin with this email and password unless an admin exists; it
 // reports whether it created one.
 func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool, error) {
-	admins, err := s.store.UsersByRole(ctx, RoleAdmin)
-	if err != nil || len(admins) > 0 {
+	if exists, err := s.HasAdmin(ctx); err != nil || exists {
 		return false, err
 	}
 	email = strings.TrimSpace(email)
