@@ -130,7 +130,7 @@ func newBareServer(tb testing.TB) *testServer {
 	if err != nil {
 		tb.Fatalf("NewTokens: %v", err)
 	}
-	srv, err := New(Deps{Service: svc, Tokens: tokens, Logger: logger})
+	srv, err := New(Deps{Service: svc, Tokens: tokens, Logger: logger, Idempotency: store})
 	if err != nil {
 		tb.Fatalf("web.New: %v", err)
 	}

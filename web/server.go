@@ -19,6 +19,7 @@ type Deps struct {
 	Service        *judging.Service
 	Tokens         *auth.Tokens
 	Logger         *slog.Logger
+	Idempotency    Idempotency          // nil: Idempotency-Key headers are ignored
 	Registry       *prometheus.Registry // nil: a new one
 	TrustedProxies []string             // CIDRs whose X-Forwarded-For is believed
 }
@@ -28,6 +29,7 @@ type Server struct {
 	judging *judging.Service
 	tokens  *auth.Tokens
 	auth    *auth.Middleware
+	idem    Idempotency
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	metrics *metrics
@@ -40,7 +42,7 @@ const ScreenTokenTTL = 30 * 24 * time.Hour
 
 // New builds the router.
 func New(d Deps) (*Server, error) {
-	s := &Server{judging: d.Service, tokens: d.Tokens, log: d.Logger, reg: d.Registry}
+	s := &Server{judging: d.Service, tokens: d.Tokens, log: d.Logger, reg: d.Registry, idem: d.Idempotency}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -89,7 +91,7 @@ func (s *Server) routes() {
 		staff     = s.auth.Require(judging.RoleAdmin, judging.RoleJudge, judging.RoleExhibitor)
 		owner     = s.auth.Require(judging.RoleAdmin, judging.RoleExhibitor)
 	)
-	api := e.Group("/api/v1", s.auth.Authenticate())
+	api := e.Group("/api/v1", s.auth.Authenticate(), s.idempotent())
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/invite", s.acceptInvite)

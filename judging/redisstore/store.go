@@ -22,7 +22,7 @@ var luaFiles embed.FS
 // scripts are loaded once; those that append to the audit trail get audit.lua in front.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
-	createUser, redeemInvite, revealStep, addFailure *redis.Script
+	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
 }
 
 func loadScripts() scripts {
@@ -45,6 +45,7 @@ func loadScripts() scripts {
 		redeemInvite: redis.NewScript(read("redeem_invite")),
 		revealStep:   redis.NewScript(read("reveal_step")),
 		addFailure:   redis.NewScript(read("add_failure")),
+		reserve:      redis.NewScript(read("reserve")),
 	}
 }
 

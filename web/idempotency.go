@@ -1,0 +1,132 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/awards-dev/awards/auth"
+	"github.com/awards-dev/awards/judging"
+)
+
+// Idempotency keeps the responses of requests sent with an Idempotency-Key header, so that a
+// client retrying after a lost answer (a tablet on a show floor's Wi-Fi) gets the first
+// answer again instead of a second entry. redisstore.Store implements it.
+type Idempotency interface {
+	// Reserve claims key, or returns what an earlier request with it left ("pending" while
+	// it runs).
+	Reserve(ctx context.Context, key string, ttl time.Duration) (prior []byte, reserved bool, err error)
+	Remember(ctx context.Context, key string, response []byte, ttl time.Duration) error
+	Forget(ctx context.Context, key string) error
+}
+
+const (
+	// IdempotencyHeader is the request header that names a retried request.
+	IdempotencyHeader = "Idempotency-Key"
+	// idempotencyTTL is how long a response is kept for replay.
+	idempotencyTTL    = 24 * time.Hour
+	maxIdempotencyKey = 200
+)
+
+// recorded is a response kept for replay, with a hash of the request it answered.
+type recorded struct {
+	Request     string `json:"request"`
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type"`
+	Body        []byte `json:"body"`
+}
+
+// idempotent replays the recorded response of a POST whose Idempotency-Key (per caller) was
+// seen before; the same key with another body or route is a 409. Requests without the
+// header, or from the public, run as usual. Responses of 5xx are not kept, so a retry runs
+// the request again.
+func (s *Server) idempotent() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader(IdempotencyHeader)
+		actor := auth.ActorFrom(c)
+		if s.idem == nil || key == "" || c.Request.Method != http.MethodPost || actor.Public() {
+			c.Next()
+			return
+		}
+		if len(key) > maxIdempotencyKey {
+			s.writeError(c, judging.Invalidf("invalid_idempotency_key", "%s must be at most %d characters", IdempotencyHeader, maxIdempotencyKey))
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, MaxBody+1))
+		if err != nil {
+			s.writeError(c, malformed("the request body could not be read"))
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(c.Request.Method+" "+c.Request.URL.Path+"\n"), body...))
+		request := hex.EncodeToString(sum[:])
+		kh := sha256.Sum256([]byte(key))
+		slot := actor.ID + ":" + hex.EncodeToString(kh[:])
+
+		ctx := c.Request.Context()
+		prior, reserved, err := s.idem.Reserve(ctx, slot, idempotencyTTL)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if !reserved {
+			s.replay(c, prior, request)
+			return
+		}
+		rec := &recorder{ResponseWriter: c.Writer}
+		c.Writer = rec
+		c.Next()
+		status := rec.Status()
+		if status >= 500 {
+			if err := s.idem.Forget(context.WithoutCancel(ctx), slot); err != nil {
+				s.log.Warn("idempotency: forget", "err", err)
+			}
+			return
+		}
+		b, _ := json.Marshal(recorded{Request: request, Status: status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
+		if err := s.idem.Remember(context.WithoutCancel(ctx), slot, b, idempotencyTTL); err != nil {
+			s.log.Warn("idempotency: remember", "err", err)
+		}
+	}
+}
+
+func (s *Server) replay(c *gin.Context, prior []byte, request string) {
+	var rec recorded
+	switch {
+	case prior == nil || string(prior) == "pending":
+		s.writeError(c, &judging.Error{Kind: judging.KindConflict, Code: "request_in_progress",
+			Message: "A request with this Idempotency-Key is still running; retry in a moment."})
+	case json.Unmarshal(prior, &rec) != nil:
+		s.writeError(c, nil)
+	case rec.Request != request:
+		s.writeError(c, &judging.Error{Kind: judging.KindConflict, Code: "idempotency_key_reused",
+			Message: "This Idempotency-Key was used for another request."})
+	default:
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(rec.Status, rec.ContentType, rec.Body)
+		c.Abort()
+	}
+}
+
+// recorder keeps a copy of the response body as it is written.
+type recorder struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.body.WriteString(s)
+	return r.ResponseWriter.WriteString(s)
+}
