@@ -41,6 +41,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return malformed("a JSON body is required")
 	}
+	if err := checkShape(body); err != nil {
+		return err
+	}
 	if err := checkKeys(body, reflect.TypeOf(v)); err != nil {
 		return err
 	}
