@@ -60,13 +60,14 @@ func (s *Server) login(c *gin.Context) {
 	s.issue(c, u, auth.TokenTTL, http.StatusOK)
 }
 
-// issue answers with a fresh token for u.
+// issue answers with a fresh token for u, a secret (noStore).
 func (s *Server) issue(c *gin.Context, u judging.User, ttl time.Duration, status int) {
 	tok, exp, err := s.tokens.Issue(judging.Actor{ID: u.ID, Role: u.Role}, ttl)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	noStore(c)
 	c.JSON(status, tokenResponse{Token: tok, Role: u.Role, ExpiresAt: exp, UserID: u.ID})
 }
 
@@ -122,6 +123,7 @@ func (s *Server) createJudge(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	noStore(c)
 	c.JSON(http.StatusCreated, gin.H{"id": u.ID, "invite_token": invite})
 }
 

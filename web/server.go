@@ -61,10 +61,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(s.metrics.middleware(), s.accessLog(), gin.CustomRecovery(func(c *gin.Context, v any) {
-		s.log.Error("panic", "route", c.FullPath(), "panic", v)
-		s.writeError(c, nil)
-	}))
+	e.Use(s.metrics.middleware(), s.accessLog(), s.recovery())
 	e.NoRoute(func(c *gin.Context) { s.writeError(c, judging.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", "This route does not take this method."}})
@@ -135,6 +132,14 @@ func (s *Server) accessLog() gin.HandlerFunc {
 				"duration_ms", float64(time.Since(start).Microseconds())/1000, "client", c.ClientIP())
 		}
 	}
+}
+
+// recovery answers a panicking handler with a 500 internal error, logged once.
+func (s *Server) recovery() gin.HandlerFunc {
+	return gin.CustomRecovery(func(c *gin.Context, v any) {
+		s.log.Error("panic", "route", c.FullPath(), "panic", v)
+		s.writeError(c, nil)
+	})
 }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
