@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/awards-dev/awards/judging"
 )
 
 // send sends one request with token as bearer (none if "") and key as Idempotency-Key (none
@@ -88,6 +86,18 @@ func TestServer_SecretResponses(t *testing.T) {
 		}
 	})
 
+	newJudge := func(t *testing.T) (id, invite string) {
+		t.Helper()
+		var j struct {
+			ID          string `json:"id"`
+			InviteToken string `json:"invite_token"`
+		}
+		decodeInto(t, ts.must(t, http.StatusCreated, "POST", "/api/v1/judges", ts.admin, map[string]any{
+			"name": "Judge", "email": "secret" + ts.uniq() + "@awards.test", "categories": []string{catCyber},
+		}), &j)
+		return j.ID, j.InviteToken
+	}
+
 	tests := []struct {
 		rule   string
 		path   func(t *testing.T) string
@@ -112,6 +122,14 @@ func TestServer_SecretResponses(t *testing.T) {
 			field: "invite_token", status: http.StatusCreated, again: http.StatusConflict,
 		},
 		{
+			rule: "POST /judges/{id}/invite (admin) → 201 {invite_token}: never stored; a retry issues a fresh invitation",
+			path: func(t *testing.T) string {
+				id, _ := newJudge(t)
+				return "/api/v1/judges/" + id + "/invite"
+			},
+			token: ts.admin, field: "invite_token", status: http.StatusCreated, again: http.StatusCreated,
+		},
+		{
 			rule: "POST /auth/login → 200 {token}: never stored, even when the caller sends a bearer token and a key",
 			path: func(*testing.T) string { return "/api/v1/auth/login" }, token: ex.Token,
 			body:  func(*testing.T) any { return map[string]string{"email": ex.Email, "password": password} },
@@ -121,12 +139,7 @@ func TestServer_SecretResponses(t *testing.T) {
 			rule: "POST /auth/invite → 200 {token}: never stored; a retry finds the invitation used (401)",
 			path: func(*testing.T) string { return "/api/v1/auth/invite" }, token: ex.Token,
 			body: func(t *testing.T) any {
-				_, invite, err := ts.svc.CreateJudge(context.Background(), ts.adminActor, judging.JudgeInput{
-					Name: "Judge", Email: "secret" + ts.uniq() + "@awards.test", Categories: []string{catCyber},
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, invite := newJudge(t)
 				return map[string]string{"invite_token": invite, "password": password}
 			},
 			field: "token", status: http.StatusOK, again: http.StatusUnauthorized,

@@ -107,6 +107,7 @@ func (s *Server) routes() {
 
 	api.POST("/judges", admin, s.createJudge)
 	api.GET("/judges", admin, s.listJudges)
+	api.POST("/judges/:id/invite", admin, s.reinvite)
 	api.POST("/assignments/auto", admin, s.autoAssign)
 	api.POST("/assignments", admin, s.addAssignment)
 	api.DELETE("/assignments", admin, s.removeAssignment)
@@ -119,6 +120,8 @@ func (s *Server) routes() {
 	api.GET("/audit.csv", admin, s.auditCSV)
 	api.GET("/audit/verify", admin, s.verifyAudit)
 	api.POST("/screens", admin, s.createScreen)
+	api.GET("/screens", admin, s.listScreens)
+	api.DELETE("/screens/:id", admin, s.deleteScreen)
 }
 
 // accessLog logs each request at debug level (info would drown a show's traffic), by route
