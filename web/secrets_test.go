@@ -176,3 +176,26 @@ func TestServer_SecretResponses(t *testing.T) {
 		})
 	}
 }
+
+func TestServer_TokenInQuery(t *testing.T) {
+	// ?token= is accepted on the live feed only: a websocket upgrade to any other route with
+	// ?token= and no header is the public.
+	ts := newTestServer(t)
+	for _, path := range []string{"/api/v1/results.csv", "/api/v1/judges", "/api/v1/screens"} {
+		req, err := http.NewRequest("GET", ts.URL+path+"?token="+ts.admin, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "websocket")
+		resp, err := ts.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("GET %s?token=<admin> with upgrade headers = %d %.200s, want 401 (the public)", path, resp.StatusCode, out)
+		}
+	}
+}
