@@ -3,6 +3,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,6 +23,7 @@ type Deps struct {
 	Idempotency    Idempotency          // nil: Idempotency-Key headers are ignored
 	Registry       *prometheus.Registry // nil: a new one
 	TrustedProxies []string             // CIDRs whose X-Forwarded-For is believed
+	MetricsToken   string               // "": /metrics is open; else it needs this bearer token
 }
 
 // Server answers the API of ../shared/API.md.
@@ -33,6 +35,7 @@ type Server struct {
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	metrics *metrics
+	scrape  []byte // SHA-256 of the metrics token; nil: /metrics is open
 	engine  *gin.Engine
 }
 
@@ -54,6 +57,10 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if d.MetricsToken != "" {
+		sum := sha256.Sum256([]byte(d.MetricsToken))
+		s.scrape = sum[:]
+	}
 	s.auth = auth.NewMiddleware(d.Tokens, d.Service, s.writeError)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
