@@ -10,7 +10,8 @@
 //     token.
 //   - Users: the check that a token's subject is still a user holding that role, so that a
 //     deleted user or a changed role stops working before the token expires.
-//   - Middleware: Authenticate (token → actor in the Gin context) and Require (the roles a
+//   - Middleware: Authenticate (bearer token → actor in the Gin context), AuthenticateLive
+//     (the same, or ?token= on the live feed's websocket upgrade) and Require (the roles a
 //     route admits: 401 for the public, 403 for a wrong role).
 //   - Argon2id: the password hash, stored as a PHC string that records its own parameters.
 //   - Dummy hash: a hash verified when a login names an unknown email, so that the answer

@@ -36,12 +36,19 @@ func NewMiddleware(t *Tokens, users Users, fail func(c *gin.Context, err error))
 // actorKey is the Gin context key under which Authenticate stores the actor.
 type actorKey struct{}
 
-// Authenticate reads "Authorization: Bearer <JWT>"; on a websocket upgrade request it also
-// accepts ?token= (browsers cannot set headers on a websocket). No token → the public actor
-// and the request goes on; a bad token, or one whose user CheckActor rejects → fail and abort.
-func (m *Middleware) Authenticate() gin.HandlerFunc {
+// Authenticate reads "Authorization: Bearer <JWT>". No token → the public actor and the
+// request goes on; a bad token, or one whose user CheckActor rejects → fail and abort. It never
+// reads ?token= (see AuthenticateLive), so a token in a URL is not a credential anywhere else.
+func (m *Middleware) Authenticate() gin.HandlerFunc { return m.authenticate(false) }
+
+// AuthenticateLive is Authenticate for the live feed's route: on a websocket upgrade without
+// an Authorization header it also accepts ?token=, since browsers cannot set headers on a
+// websocket.
+func (m *Middleware) AuthenticateLive() gin.HandlerFunc { return m.authenticate(true) }
+
+func (m *Middleware) authenticate(query bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		token, err := bearer(c)
+		token, err := bearer(c, query)
 		if err != nil {
 			m.abort(c, err)
 			return
@@ -66,8 +73,9 @@ func (m *Middleware) Authenticate() gin.HandlerFunc {
 }
 
 // bearer returns the request's token, "" if it has none, or a 401 if the Authorization
-// header is there but is not "Bearer <token>".
-func bearer(c *gin.Context) (string, error) {
+// header is there but is not "Bearer <token>". With query, a websocket upgrade without the
+// header may carry it as ?token=.
+func bearer(c *gin.Context, query bool) (string, error) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		scheme, token, _ := strings.Cut(h, " ")
 		token = strings.TrimSpace(token)
@@ -78,7 +86,7 @@ func bearer(c *gin.Context) (string, error) {
 		}
 		return token, nil
 	}
-	if c.IsWebsocket() {
+	if query && c.IsWebsocket() {
 		return c.Query("token"), nil
 	}
 	return "", nil

@@ -197,9 +197,10 @@ func TestMiddleware_Authenticate(t *testing.T) {
 			want: response{Status: 500, Code: "internal"},
 		},
 		{
-			// GET /live — Auth: ?token=<JWT> on the websocket upgrade.
-			name: "OK ?token= on a websocket upgrade", path: "/admin?token=" + admin, header: websocket(nil),
-			want: response{Status: 200, ID: "u-admin", Role: judging.RoleAdmin},
+			// ?token= is accepted on the live feed only (AuthenticateLive): a websocket upgrade to
+			// any other route with ?token= and no header is the public.
+			name: "?token= ignored on a websocket upgrade", path: "/admin?token=" + admin, header: websocket(nil),
+			want: response{Status: 401, Code: "unauthorized"},
 		},
 		{
 			// GET /live — Auth: ?token=<JWT> or the bearer header (the header wins).
@@ -212,9 +213,9 @@ func TestMiddleware_Authenticate(t *testing.T) {
 			want: response{Status: 200},
 		},
 		{
-			// GET /live — an invalid ?token= → 401.
-			name: "invalid ?token= on a websocket upgrade", path: "/open?token=garbage", header: websocket(nil),
-			want: response{Status: 401, Code: "unauthorized"},
+			// ?token= is accepted on the live feed only: elsewhere even a bad one is not read.
+			name: "bad ?token= ignored on a websocket upgrade", path: "/open?token=garbage", header: websocket(nil),
+			want: response{Status: 200},
 		},
 		{
 			// Auth: Authorization: Bearer <JWT> — ?token= is only for the websocket, so a
@@ -231,6 +232,101 @@ func TestMiddleware_Authenticate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := do(t, r, tt.path, tt.header); got != tt.want {
+				t.Fatalf("GET %s = %+v, want %+v", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMiddleware_AuthenticateLive(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	tk := newTestTokens(t)
+	m := NewMiddleware(tk, fakeUsers{"u-admin": judging.RoleAdmin, "u-judge": judging.RoleJudge}, testFail)
+	echo := func(c *gin.Context) {
+		a := ActorFrom(c)
+		c.JSON(http.StatusOK, gin.H{"id": a.ID, "role": a.Role})
+	}
+	r := gin.New()
+	r.GET("/live", m.AuthenticateLive(), echo)
+	r.GET("/other", m.Authenticate(), echo)
+	hs := httptest.NewServer(r)
+	t.Cleanup(hs.Close)
+	admin := token(t, tk, "u-admin", judging.RoleAdmin)
+	judge := token(t, tk, "u-judge", judging.RoleJudge)
+
+	get := func(t *testing.T, path string, header map[string]string) response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			ID    string       `json:"id"`
+			Role  judging.Role `json:"role"`
+			Error struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		return response{Status: resp.StatusCode, ID: body.ID, Role: body.Role, Code: body.Error.Code}
+	}
+
+	for _, tt := range []struct {
+		name   string
+		path   string
+		header map[string]string
+		want   response
+	}{
+		{
+			// GET /live — Auth: ?token=<JWT> on the websocket upgrade.
+			name: "OK ?token= on the live feed", path: "/live?token=" + admin, header: websocket(nil),
+			want: response{Status: 200, ID: "u-admin", Role: judging.RoleAdmin},
+		},
+		{
+			// GET /live — Auth: ?token=<JWT> or the bearer header (the header wins).
+			name: "the bearer header wins", path: "/live?token=" + admin, header: websocket(bearerOf(judge)),
+			want: response{Status: 200, ID: "u-judge", Role: judging.RoleJudge},
+		},
+		{
+			// GET /live — an invalid ?token= → 401.
+			name: "invalid ?token= on the live feed", path: "/live?token=garbage", header: websocket(nil),
+			want: response{Status: 401, Code: "unauthorized"},
+		},
+		{
+			// GET /live — none → public view.
+			name: "no token on the live feed is the public", path: "/live", header: websocket(nil),
+			want: response{Status: 200},
+		},
+		{
+			// ?token= is for the websocket only: a plain GET /live with one is the public
+			// (tokens stay out of access logs).
+			name: "?token= without an upgrade is ignored", path: "/live?token=" + admin,
+			want: response{Status: 200},
+		},
+		{
+			// ?token= is accepted on the live feed only: a websocket upgrade to another route
+			// with ?token= and no header is the public.
+			name: "?token= on another route's upgrade is ignored", path: "/other?token=" + admin, header: websocket(nil),
+			want: response{Status: 200},
+		},
+		{
+			// Elsewhere the bearer header still works on an upgrade.
+			name: "bearer on another route's upgrade", path: "/other?token=" + admin, header: websocket(bearerOf(judge)),
+			want: response{Status: 200, ID: "u-judge", Role: judging.RoleJudge},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := get(t, tt.path, tt.header); got != tt.want {
 				t.Fatalf("GET %s = %+v, want %+v", tt.path, got, tt.want)
 			}
 		})

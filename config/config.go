@@ -23,6 +23,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
@@ -44,6 +45,7 @@ type Config struct {
 	MaxLive        int      // AWARDS_MAX_LIVE, --max-live, default 20000, > 0
 	PublicURL      string   // AWARDS_PUBLIC_URL, --public-url, default "http://localhost:8080", no trailing slash
 	LogLevel       string   // AWARDS_LOG_LEVEL, --log-level: debug|info|warn|error, default info
+	MetricsToken   string   // AWARDS_METRICS_TOKEN, --metrics-token: when set, GET /metrics needs it as a bearer token
 	Demo           bool     // --demo (or AWARDS_DEMO=1): load the demo programme and accounts
 	Version        bool     // --version: print the version and exit
 	Healthcheck    bool     // --healthcheck: GET /healthz on this instance and exit 0 (up) or 1
@@ -96,6 +98,8 @@ var settings = []setting{
 		}},
 	{"AWARDS_LOG_LEVEL", "log-level", "info", "string", "debug, info, warn or error",
 		func(c *Config, s string) error { c.LogLevel = strings.ToLower(strings.TrimSpace(s)); return nil }},
+	{"AWARDS_METRICS_TOKEN", "metrics-token", "", "string", "when set, GET /metrics needs \"Authorization: Bearer <this>\" (else 401); empty: open; prefer the environment",
+		func(c *Config, s string) error { c.MetricsToken = s; return nil }},
 	{"AWARDS_DEMO", "demo", "false", "", "load the built-in demo programme and accounts and print their credentials",
 		func(c *Config, s string) error { return parseBool(&c.Demo, s) }},
 	{"", "version", "false", "", "print the version and exit",
@@ -301,6 +305,9 @@ func (c Config) validate() error {
 	if err := checkPublicURL(c.PublicURL); err != nil {
 		return fmt.Errorf("config: %s %v", label("AWARDS_PUBLIC_URL", "public-url"), err)
 	}
+	if strings.IndexFunc(c.MetricsToken, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return fmt.Errorf("config: %s must not contain spaces or control characters", label("AWARDS_METRICS_TOKEN", "metrics-token"))
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -439,7 +446,7 @@ func normalizeProxies(list []string) []string {
 }
 
 // String renders the config for the startup log on one line, secrets masked: the JWT secret,
-// the admin password and the password inside the Redis URL.
+// the admin password, the metrics token and the password inside the Redis URL.
 func (c Config) String() string {
 	var b strings.Builder
 	for i, a := range c.attrs() {
@@ -479,6 +486,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("public_url", c.PublicURL),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("demo", c.Demo),
+		slog.String("metrics_token", mask(c.MetricsToken)),
 	}
 }
 

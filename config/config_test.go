@@ -59,6 +59,7 @@ func TestLoad(t *testing.T) {
 				"AWARDS_ALLOWED_ORIGINS": "https://screens.example.org, http://localhost:3000",
 				"AWARDS_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.7", "AWARDS_MAX_LIVE": "500",
 				"AWARDS_PUBLIC_URL": "https://awards.example.org", "AWARDS_LOG_LEVEL": "debug", "AWARDS_DEMO": "1",
+				"AWARDS_METRICS_TOKEN": "scrape-me",
 			},
 			check: func(t *testing.T, c Config) {
 				want := Config{
@@ -66,7 +67,7 @@ func TestLoad(t *testing.T) {
 					JWTSecret: secret, AdminEmail: "admin@example.org", AdminPassword: "long-enough-1",
 					Programme: prog, AllowedOrigins: []string{"https://screens.example.org", "http://localhost:3000"},
 					TrustedProxies: []string{"10.0.0.0/8", "192.168.1.7/32"}, MaxLive: 500,
-					PublicURL: "https://awards.example.org", LogLevel: "debug", Demo: true,
+					PublicURL: "https://awards.example.org", LogLevel: "debug", Demo: true, MetricsToken: "scrape-me",
 				}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Fatalf("config (-want +got):\n%s", diff)
@@ -80,7 +81,7 @@ func TestLoad(t *testing.T) {
 				"--jwt-secret", secret, "--admin-email", "admin@example.org", "--admin-password", "long-enough-1",
 				"--programme", prog, "--allowed-origins", "https://screens.example.org",
 				"--trusted-proxies", "2001:db8::1", "--max-live", "500", "--public-url", "https://awards.example.org/",
-				"--log-level", "WARN", "--demo",
+				"--log-level", "WARN", "--demo", "--metrics-token", "scrape-me",
 			},
 			check: func(t *testing.T, c Config) {
 				want := Config{
@@ -88,7 +89,7 @@ func TestLoad(t *testing.T) {
 					JWTSecret: secret, AdminEmail: "admin@example.org", AdminPassword: "long-enough-1",
 					Programme: prog, AllowedOrigins: []string{"https://screens.example.org"},
 					TrustedProxies: []string{"2001:db8::1/128"}, MaxLive: 500,
-					PublicURL: "https://awards.example.org", LogLevel: "warn", Demo: true,
+					PublicURL: "https://awards.example.org", LogLevel: "warn", Demo: true, MetricsToken: "scrape-me",
 				}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Fatalf("config (-want +got):\n%s", diff)
@@ -114,6 +115,11 @@ func TestLoad(t *testing.T) {
 					t.Fatalf("RedisURL = %q, want empty", c.RedisURL)
 				}
 			},
+		},
+		{
+			name:    "AWARDS_METRICS_TOKEN fits in an Authorization header",
+			env:     map[string]string{"AWARDS_METRICS_TOKEN": "two words"},
+			wantErr: "config: AWARDS_METRICS_TOKEN (--metrics-token) must not contain spaces or control characters",
 		},
 		{
 			name:    "AWARDS_ADDR is host:port",
@@ -324,12 +330,14 @@ func TestConfig_String(t *testing.T) {
 		secret   = "jwt-secret-0123456789-0123456789-abcdef"
 		password = "admin-password-42"
 		redisPW  = "redis-pass-77"
+		metrics  = "metrics-token-99"
 	)
 	c, err := Load(nil, env(map[string]string{
 		"AWARDS_JWT_SECRET":     secret,
 		"AWARDS_ADMIN_EMAIL":    "admin@example.org",
 		"AWARDS_ADMIN_PASSWORD": password,
 		"AWARDS_REDIS_URL":      "rediss://app:" + redisPW + "@redis.internal:6380/0",
+		"AWARDS_METRICS_TOKEN":  metrics,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -348,13 +356,13 @@ func TestConfig_String(t *testing.T) {
 		"pointer %+v": fmt.Sprintf("%+v", &c),
 	}
 	for how, s := range renders {
-		for _, secret := range []string{secret, password, redisPW} {
+		for _, secret := range []string{secret, password, redisPW, metrics} {
 			if strings.Contains(s, secret) {
 				t.Errorf("%s shows the secret %q: %s", how, secret, s)
 			}
 		}
 	}
-	for _, want := range []string{"jwt_secret=[set]", "admin_password=[set]", "rediss://app:xxxxx@redis.internal:6380/0", "admin_email=admin@example.org", "max_live=20000"} {
+	for _, want := range []string{"jwt_secret=[set]", "admin_password=[set]", "metrics_token=[set]", "rediss://app:xxxxx@redis.internal:6380/0", "admin_email=admin@example.org", "max_live=20000"} {
 		if !strings.Contains(c.String(), want) {
 			t.Errorf("String() = %s, want it to contain %q", c.String(), want)
 		}
@@ -383,7 +391,7 @@ func TestConfig_SlogLevel(t *testing.T) {
 
 // FuzzLoad checks, for any one variable and any one argument: Load never panics, every error
 // is one line starting with "config: ", what loads validates, and String never shows the JWT
-// secret or the admin password.
+// secret, the admin password or the metrics token.
 func FuzzLoad(f *testing.F) {
 	f.Add("AWARDS_ADDR", ":8080", "--max-live=5")
 	f.Add("AWARDS_REDIS_URL", "redis://:pw@redis:6379/0", "--redis-cluster=r1:7000")
@@ -391,6 +399,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("AWARDS_TRUSTED_PROXIES", "10.0.0.1,::1", "--allowed-origins=https://x.example:8443")
 	f.Add("AWARDS_PROGRAMME", "/no/such\nfile", "--public-url=http://h/")
 	f.Add("AWARDS_DEMO", "1", "--healthcheck")
+	f.Add("AWARDS_METRICS_TOKEN", "scrape-me", "--metrics-token=x\ty")
 	f.Fuzz(func(t *testing.T, key, value, arg string) {
 		c, err := Load([]string{arg}, env(map[string]string{key: value}))
 		if err != nil {
@@ -408,7 +417,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		masked := c
-		masked.JWTSecret, masked.AdminPassword = mask(c.JWTSecret), mask(c.AdminPassword)
+		masked.JWTSecret, masked.AdminPassword, masked.MetricsToken = mask(c.JWTSecret), mask(c.AdminPassword), mask(c.MetricsToken)
 		if c.String() != masked.String() {
 			t.Fatalf("String() depends on the secrets' values: %s", c.String())
 		}

@@ -2,8 +2,6 @@ package judging
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -29,7 +27,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
 		ID: newID("u"), Role: RoleExhibitor, Email: r.Email, PasswordHash: hash,
 		Company: r.Company, Country: r.Country, Startup: r.Startup, CreatedAt: s.clock.Now().UTC(),
 	}
-	if err := s.store.CreateUser(ctx, u, ""); err != nil {
+	if err := s.store.CreateUser(ctx, u, Invitation{}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -53,7 +51,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 		return false, err
 	}
 	u := User{ID: newID("u"), Role: RoleAdmin, Email: email, PasswordHash: hash, Name: "Administrator", CreatedAt: s.clock.Now().UTC()}
-	err = s.store.CreateUser(ctx, u, "")
+	err = s.store.CreateUser(ctx, u, Invitation{})
 	if errors.Is(err, ErrEmailTaken) {
 		// Another instance starting at the same time created it; or the email belongs to
 		// someone else, which the admin must sort out.
@@ -122,7 +120,7 @@ func (s *Service) CheckActor(ctx context.Context, a Actor) error {
 func (s *Service) User(ctx context.Context, id string) (User, error) { return s.store.User(ctx, id) }
 
 // CreateJudge invites a judge: it stores the judge and returns a one-use invitation token
-// with which they set a password.
+// with which they set a password, valid for the invitation TTL (InviteTTL by default).
 func (s *Service) CreateJudge(ctx context.Context, a Actor, in JudgeInput) (User, string, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return User{}, "", err
@@ -134,24 +132,29 @@ func (s *Service) CreateJudge(ctx context.Context, a Actor, in JudgeInput) (User
 	if err := in.validate(&p); err != nil {
 		return User{}, "", err
 	}
-	invite := newToken()
+	invite, inv := s.invitation()
 	u := User{
 		ID: newID("u"), Role: RoleJudge, Email: in.Email, Name: in.Name,
 		Affiliations: in.Affiliations, Categories: in.Categories, CreatedAt: s.clock.Now().UTC(),
 	}
-	if err := s.store.CreateUser(ctx, u, inviteHash(invite)); err != nil {
+	if err := s.store.CreateUser(ctx, u, inv); err != nil {
 		return User{}, "", err
 	}
 	return u, invite, nil
 }
 
 // AcceptInvite sets a judge's password from their invitation; the invitation is then used up.
+// An unknown, used, voided or expired invitation is refused before the password is hashed,
+// so that guessing invitations costs the server no hashing work.
 func (s *Service) AcceptInvite(ctx context.Context, token, password string) (User, error) {
 	if err := checkPassword(password); err != nil {
 		return User{}, err
 	}
 	if token == "" || len(token) > 200 {
 		return User{}, ErrBadInvite
+	}
+	if _, err := s.store.InvitedUser(ctx, inviteHash(token)); err != nil {
+		return User{}, err
 	}
 	hash, err := s.hash.Hash(password)
 	if err != nil {
@@ -173,7 +176,7 @@ func (s *Service) CreateScreen(ctx context.Context, a Actor, name string) (User,
 		return User{}, Invalidf("invalid_name", "name must be at most 200 characters")
 	}
 	u := User{ID: newID("s"), Role: RoleScreen, Name: name, CreatedAt: s.clock.Now().UTC()}
-	if err := s.store.CreateUser(ctx, u, ""); err != nil {
+	if err := s.store.CreateUser(ctx, u, Invitation{}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -183,13 +186,6 @@ func (s *Service) CreateScreen(ctx context.Context, a Actor, name string) (User,
 // every instance and every restart share one.
 func (s *Service) Secret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
 	return s.store.EnsureSecret(ctx, name, candidate)
-}
-
-// inviteHash is what the store keeps of an invitation: a leaked store does not leak live
-// invitations.
-func inviteHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
 }
 
 // Judges lists every judge, for an admin.

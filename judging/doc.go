@@ -16,6 +16,9 @@
 //   - Reveal: the moment a category's ranking becomes visible to everyone but admins,
 //     whole or one place at a time.
 //   - Audit trail: every score version, hash-chained so that tampering shows.
+//   - Invitation: the one-use token with which a judge sets a password; it expires after
+//     14 days, and a new one voids the earlier (also how an admin resets a judge's password).
+//   - Screen: a ceremony display's account; its long-lived token is revoked by deleting it.
 //   - Actor: who is calling: a user id and a role, or the public.
 //   - Store: the persistence the use cases need (implemented by redisstore).
 //   - Publisher: where state changes are announced (the live feed listens).

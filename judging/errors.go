@@ -56,7 +56,7 @@ func ErrorKind(err error) Kind {
 var (
 	ErrUnauthorized       = &Error{KindUnauthorized, "unauthorized", "A valid token is required."}
 	ErrBadCredentials     = &Error{KindUnauthorized, "invalid_credentials", "Wrong email or password."}
-	ErrBadInvite          = &Error{KindUnauthorized, "invalid_invite", "This invitation is unknown or was already used."}
+	ErrBadInvite          = &Error{KindUnauthorized, "invalid_invite", "This invitation is unknown, used, replaced by a newer one or expired."}
 	ErrForbidden          = &Error{KindForbidden, "forbidden", "You may not do this."}
 	ErrNotAssigned        = &Error{KindForbidden, "not_assigned", "You are not assigned to this entry."}
 	ErrNotFound           = &Error{KindNotFound, "not_found", "Not found."}

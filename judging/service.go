@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"log/slog"
+	"time"
 )
 
 // Hasher hashes and checks passwords (auth.Argon2id in production).
@@ -20,25 +21,30 @@ type Deps struct {
 	Publisher Publisher // nil: events are dropped
 	Clock     Clock     // nil: the system clock
 	Hasher    Hasher
-	Logger    *slog.Logger // nil: slog.Default()
+	Logger    *slog.Logger  // nil: slog.Default()
+	InviteTTL time.Duration // how long a judge's invitation lasts; 0: InviteTTL (14 days)
 }
 
 // Service holds the use cases of an awards programme. Roles are checked on the routes;
 // the Service checks ownership, deadlines and rules, and re-checks the role of the few calls
 // that would leak sealed results.
 type Service struct {
-	store Store
-	pub   Publisher
-	clock Clock
-	hash  Hasher
-	log   *slog.Logger
-	dummy string // a real hash of a random password: unknown emails cost the same as known ones
+	store     Store
+	pub       Publisher
+	clock     Clock
+	hash      Hasher
+	log       *slog.Logger
+	inviteTTL time.Duration // how long a judge's invitation lasts
+	dummy     string        // a real hash of a random password: unknown emails cost the same as known ones
 }
 
 // NewService wires a Service. It hashes one random password, so that logins for unknown
 // emails do the same work as real ones.
 func NewService(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, pub: d.Publisher, clock: d.Clock, hash: d.Hasher, log: d.Logger}
+	s := &Service{store: d.Store, pub: d.Publisher, clock: d.Clock, hash: d.Hasher, log: d.Logger, inviteTTL: d.InviteTTL}
+	if s.inviteTTL <= 0 {
+		s.inviteTTL = InviteTTL
+	}
 	if s.clock == nil {
 		s.clock = SystemClock{}
 	}
@@ -83,6 +89,9 @@ func retryStale[T any](f func() (T, error)) (T, error) {
 	}
 	return v, err
 }
+
+// maxIDLen bounds an id taken from a path: a longer one names nothing.
+const maxIDLen = 100
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 

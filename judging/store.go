@@ -19,14 +19,24 @@ type Store interface {
 	AddFailure(ctx context.Context, key string, window time.Duration) (int64, error)
 
 	// CreateUser stores a new user; ErrEmailTaken if its email (case-insensitive) is taken.
-	// A non-empty inviteHash is stored as a one-use invitation for the user.
-	CreateUser(ctx context.Context, u User, inviteHash string) error
+	// An invitation with a Hash is stored with it as the user's one-use invitation.
+	CreateUser(ctx context.Context, u User, inv Invitation) error
 	User(ctx context.Context, id string) (User, error)
 	UserByEmail(ctx context.Context, email string) (User, error)
 	UsersByRole(ctx context.Context, r Role) ([]User, error)
+	// InvitedUser returns the id of the user the invitation names; ErrBadInvite if it is
+	// unknown, used, voided or expired.
+	InvitedUser(ctx context.Context, inviteHash string) (string, error)
+	// Reinvite makes inv the user's one invitation: their earlier one, if any, stops working
+	// in the same step. ErrNotFound if there is no such user.
+	Reinvite(ctx context.Context, userID string, inv Invitation) error
 	// RedeemInvite sets the password of the invitation's user and burns it; ErrBadInvite if
-	// it is unknown or used.
+	// it is unknown, used, voided or expired.
 	RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (User, error)
+	// DeleteScreen removes a ceremony screen's account (its record and its role membership)
+	// in one step, so that its token is refused from then on; ErrNotFound if no screen has
+	// this id.
+	DeleteScreen(ctx context.Context, id string) error
 
 	// Programme returns the programme and its revision; ErrNoProgramme if none is set.
 	Programme(ctx context.Context) (Programme, int64, error)

@@ -60,13 +60,14 @@ func (s *Server) login(c *gin.Context) {
 	s.issue(c, u, auth.TokenTTL, http.StatusOK)
 }
 
-// issue answers with a fresh token for u.
+// issue answers with a fresh token for u, a secret (noStore).
 func (s *Server) issue(c *gin.Context, u judging.User, ttl time.Duration, status int) {
 	tok, exp, err := s.tokens.Issue(judging.Actor{ID: u.ID, Role: u.Role}, ttl)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	noStore(c)
 	c.JSON(status, tokenResponse{Token: tok, Role: u.Role, ExpiresAt: exp, UserID: u.ID})
 }
 
@@ -122,7 +123,47 @@ func (s *Server) createJudge(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	noStore(c)
 	c.JSON(http.StatusCreated, gin.H{"id": u.ID, "invite_token": invite})
+}
+
+// reinvite gives a judge a new invitation, voiding the earlier one.
+func (s *Server) reinvite(c *gin.Context) {
+	invite, err := s.judging.InviteJudge(c.Request.Context(), auth.ActorFrom(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	noStore(c)
+	c.JSON(http.StatusCreated, gin.H{"invite_token": invite})
+}
+
+// screenResponse is a ceremony display as GET /screens lists it.
+type screenResponse struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Server) listScreens(c *gin.Context) {
+	us, err := s.judging.Screens(c.Request.Context(), auth.ActorFrom(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]screenResponse, len(us))
+	for i, u := range us {
+		out[i] = screenResponse{ID: u.ID, Name: u.Name, CreatedAt: u.CreatedAt}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) deleteScreen(c *gin.Context) {
+	if err := s.judging.DeleteScreen(c.Request.Context(), auth.ActorFrom(c), c.Param("id")); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) listJudges(c *gin.Context) {

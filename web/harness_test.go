@@ -82,6 +82,7 @@ type testServer struct {
 	clock  *judging.FixedClock
 	client *http.Client
 	logs   *errorLog
+	rdb    *redis.Client // the store's Redis, for tests that look at what is kept
 
 	killStore func() // stops the Redis server for good
 
@@ -141,7 +142,7 @@ func newBareServer(tb testing.TB) *testServer {
 			tb.Errorf("the server answered %d internal error(s), the first: %s", len(msgs), msgs[0])
 		}
 	})
-	return &testServer{URL: hs.URL, srv: srv, svc: svc, tokens: tokens, clock: clock, client: hs.Client(), logs: logs, killStore: kill}
+	return &testServer{URL: hs.URL, srv: srv, svc: svc, tokens: tokens, clock: clock, client: hs.Client(), logs: logs, rdb: client, killStore: kill}
 }
 
 // errorLog is a slog.Handler that keeps the records at level Error: writeError logs every

@@ -31,8 +31,11 @@ const (
 	// IdempotencyHeader is the request header that names a retried request.
 	IdempotencyHeader = "Idempotency-Key"
 	// idempotencyTTL is how long a response is kept for replay.
-	idempotencyTTL    = 24 * time.Hour
-	maxIdempotencyKey = 200
+	idempotencyTTL = 24 * time.Hour
+	// idempotencyPending is how long a reservation lasts while its request runs: longer than
+	// any handler, short enough that a reservation whose recording failed is soon free.
+	idempotencyPending = time.Minute
+	maxIdempotencyKey  = 200
 )
 
 // recorded is a response kept for replay, with a hash of the request it answered.
@@ -45,8 +48,9 @@ type recorded struct {
 
 // idempotent replays the recorded response of a POST whose Idempotency-Key (per caller) was
 // seen before; the same key with another body or route is a 409. Requests without the
-// header, or from the public, run as usual. Responses of 5xx are not kept, so a retry runs
-// the request again.
+// header, or from the public, run as usual. A response of 5xx, or one that carries a secret
+// (see noStore), is not kept: the reservation is released and a retry runs the request again;
+// so is the reservation of a handler that panics or whose response cannot be recorded.
 func (s *Server) idempotent() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader(IdempotencyHeader)
@@ -71,7 +75,7 @@ func (s *Server) idempotent() gin.HandlerFunc {
 		slot := actor.ID + ":" + hex.EncodeToString(kh[:])
 
 		ctx := c.Request.Context()
-		prior, reserved, err := s.idem.Reserve(ctx, slot, idempotencyTTL)
+		prior, reserved, err := s.idem.Reserve(ctx, slot, idempotencyPending)
 		if err != nil {
 			s.writeError(c, err)
 			return
@@ -80,21 +84,41 @@ func (s *Server) idempotent() gin.HandlerFunc {
 			s.replay(c, prior, request)
 			return
 		}
+		release := func() {
+			if err := s.idem.Forget(context.WithoutCancel(ctx), slot); err != nil {
+				s.log.Warn("idempotency: forget", "err", err)
+			}
+		}
+		defer func() {
+			if v := recover(); v != nil {
+				release()
+				panic(v) // for the recovery middleware to answer 500
+			}
+		}()
 		rec := &recorder{ResponseWriter: c.Writer}
 		c.Writer = rec
 		c.Next()
 		status := rec.Status()
-		if status >= 500 {
-			if err := s.idem.Forget(context.WithoutCancel(ctx), slot); err != nil {
-				s.log.Warn("idempotency: forget", "err", err)
-			}
+		if status >= 500 || c.GetBool(secretKey{}) {
+			release()
 			return
 		}
 		b, _ := json.Marshal(recorded{Request: request, Status: status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
 		if err := s.idem.Remember(context.WithoutCancel(ctx), slot, b, idempotencyTTL); err != nil {
 			s.log.Warn("idempotency: remember", "err", err)
+			release()
 		}
 	}
+}
+
+// secretKey is the Gin context key under which noStore marks a response that carries a secret.
+type secretKey struct{}
+
+// noStore marks the response as carrying a secret (a token or an invitation): no cache may
+// keep it, and it is never recorded for an Idempotency-Key replay.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Set(secretKey{}, true)
 }
 
 func (s *Server) replay(c *gin.Context, prior []byte, request string) {

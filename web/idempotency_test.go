@@ -2,10 +2,21 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
 )
 
 // post sends a POST with an Idempotency-Key header and returns the status, the body and
@@ -85,6 +96,110 @@ func TestIdempotencyKey(t *testing.T) {
 		s2, _, replayed := ts.postIdem(t, "/api/v1/entries", ex.Token, "k-3", bad)
 		if s1 != http.StatusUnprocessableEntity || s2 != s1 || !replayed || count() != before {
 			t.Fatalf("statuses %d, %d replayed %v; want 422 twice, nothing written", s1, s2, replayed)
+		}
+	})
+}
+
+// failingRemember is the real store whose Remember fails, as when Redis goes away between
+// the handler's answer and its recording.
+type failingRemember struct{ Idempotency }
+
+func (failingRemember) Remember(context.Context, string, []byte, time.Duration) error {
+	return errors.New("remember: connection refused")
+}
+
+// idemServer serves handler at POST /t behind the Server's own recovery, authentication and
+// idempotency middleware, with idem keeping the responses. Its log is discarded: the panics
+// there are the test's doing.
+func (ts *testServer) idemServer(tb testing.TB, idem Idempotency, handler gin.HandlerFunc) string {
+	tb.Helper()
+	s := *ts.srv
+	s.idem = idem
+	s.log = slog.New(slog.DiscardHandler)
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.Use(s.recovery())
+	e.POST("/t", s.auth.Authenticate(), s.idempotent(), handler)
+	hs := httptest.NewServer(e)
+	tb.Cleanup(hs.Close)
+	return hs.URL + "/t"
+}
+
+// postKey sends POST url as the admin with an Idempotency-Key and returns the status and
+// whether the answer was a replay.
+func (ts *testServer) postKey(tb testing.TB, url, key string) (int, bool) {
+	tb.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+ts.admin)
+	req.Header.Set(IdempotencyHeader, key)
+	resp, err := ts.client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true"
+}
+
+// idemKey is the Redis key under which the admin's Idempotency-Key key is kept.
+func (ts *testServer) idemKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return "awards:idem:" + ts.adminActor.ID + ":" + hex.EncodeToString(h[:])
+}
+
+func TestIdempotencyKey_Release(t *testing.T) {
+	ts := newTestServer(t)
+
+	t.Run("OK/a handler that panics releases its key", func(t *testing.T) {
+		// An idempotency reservation is released if the handler panics: the retry runs.
+		var calls atomic.Int64
+		url := ts.idemServer(t, ts.srv.idem, func(c *gin.Context) {
+			if calls.Add(1) == 1 {
+				panic("boom")
+			}
+			c.JSON(http.StatusCreated, gin.H{"ok": true})
+		})
+		if s, _ := ts.postKey(t, url, "panic-1"); s != http.StatusInternalServerError {
+			t.Fatalf("the panicking request = %d, want 500", s)
+		}
+		if s, replayed := ts.postKey(t, url, "panic-1"); s != http.StatusCreated || replayed || calls.Load() != 2 {
+			t.Fatalf("the retry = %d (replayed %v, %d calls), want 201 from a second run", s, replayed, calls.Load())
+		}
+		if s, replayed := ts.postKey(t, url, "panic-1"); s != http.StatusCreated || !replayed || calls.Load() != 2 {
+			t.Fatalf("a third try = %d (replayed %v, %d calls), want the second run's 201 replayed", s, replayed, calls.Load())
+		}
+	})
+
+	t.Run("OK/a failed recording releases its key", func(t *testing.T) {
+		// An idempotency reservation is released if the response cannot be recorded.
+		var calls atomic.Int64
+		url := ts.idemServer(t, failingRemember{ts.srv.idem}, func(c *gin.Context) {
+			calls.Add(1)
+			c.JSON(http.StatusCreated, gin.H{"ok": true})
+		})
+		ts.postKey(t, url, "remember-1")
+		if s, replayed := ts.postKey(t, url, "remember-1"); s != http.StatusCreated || replayed || calls.Load() != 2 {
+			t.Fatalf("the retry = %d (replayed %v, %d calls), want 201 from a second run", s, replayed, calls.Load())
+		}
+		if n, err := ts.rdb.Exists(context.Background(), ts.idemKey("remember-1")).Result(); err != nil || n != 0 {
+			t.Fatalf("the key is still reserved (%d, %v)", n, err)
+		}
+	})
+
+	t.Run("OK/a reservation lasts a minute, a recorded answer a day", func(t *testing.T) {
+		// A reservation whose recording never comes is not stuck for 24 h: "pending" gets a
+		// short TTL, longer than any handler; only a recorded response is kept 24 h.
+		var pending time.Duration
+		url := ts.idemServer(t, ts.srv.idem, func(c *gin.Context) {
+			pending = ts.rdb.PTTL(c.Request.Context(), ts.idemKey("ttl-1")).Val()
+			c.JSON(http.StatusCreated, gin.H{"ok": true})
+		})
+		ts.postKey(t, url, "ttl-1")
+		if pending <= 0 || pending > idempotencyPending {
+			t.Fatalf("a running request's reservation has TTL %v, want at most %v", pending, idempotencyPending)
+		}
+		if kept := ts.rdb.PTTL(context.Background(), ts.idemKey("ttl-1")).Val(); kept <= idempotencyPending || kept > idempotencyTTL {
+			t.Fatalf("the recorded answer has TTL %v, want more than %v, at most %v", kept, idempotencyPending, idempotencyTTL)
 		}
 	})
 }

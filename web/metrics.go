@@ -1,13 +1,18 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/awards-dev/awards/judging"
 )
 
 // metrics are the service's Prometheus series: requests by route and status, and latency.
@@ -52,7 +57,20 @@ func (m *metrics) middleware() gin.HandlerFunc {
 	}
 }
 
+// metricsHandler serves the Prometheus text format; with a metrics token set, only to a
+// request that carries it as its bearer token (compared in constant time), else 401.
 func (s *Server) metricsHandler() gin.HandlerFunc {
 	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg})
-	return gin.WrapH(h)
+	return func(c *gin.Context) {
+		if s.scrape != nil {
+			scheme, token, _ := strings.Cut(c.GetHeader("Authorization"), " ")
+			sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], s.scrape) != 1 {
+				c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
+				s.writeError(c, judging.ErrUnauthorized)
+				return
+			}
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
 }

@@ -141,7 +141,7 @@ func TestRoutes_Authorization(t *testing.T) {
 		rule    string // the API.md sentence the row checks
 		method  string
 		pattern string                  // as registered in routes()
-		id      func(testing.TB) string // the entry id put in :id; nil: none
+		id      func(testing.TB) string // the id put in :id; nil: none
 		body    func(testing.TB) any    // nil: no body
 		want    codes                   // public, admin, judge, exhibitor, screen
 	}{
@@ -251,6 +251,11 @@ func TestRoutes_Authorization(t *testing.T) {
 			method: "GET", pattern: "/api/v1/judges", want: adminOnly(ok),
 		},
 		{
+			rule:   "POST /judges/{id}/invite (admin) → 201 {invite_token}: a new invitation",
+			method: "POST", pattern: "/api/v1/judges/:id/invite", id: fixed(f.other.ID),
+			want: adminOnly(created),
+		},
+		{
 			rule:   "POST /assignments/auto (admin) {judges_per_entry} → 200",
 			method: "POST", pattern: "/api/v1/assignments/auto",
 			body: func(testing.TB) any { return map[string]int{"judges_per_entry": 1} },
@@ -308,6 +313,22 @@ func TestRoutes_Authorization(t *testing.T) {
 			method: "POST", pattern: "/api/v1/screens",
 			body: func(testing.TB) any { return map[string]string{"name": "Hall " + ts.uniq()} },
 			want: adminOnly(created),
+		},
+		{
+			rule:   "GET /screens (admin) → [{id, name, created_at}]",
+			method: "GET", pattern: "/api/v1/screens", want: adminOnly(ok),
+		},
+		{
+			rule:   "DELETE /screens/{id} (admin) → 204",
+			method: "DELETE", pattern: "/api/v1/screens/:id",
+			id: func(tb testing.TB) string {
+				u, err := ts.svc.CreateScreen(context.Background(), ts.adminActor, "Spare "+ts.uniq())
+				if err != nil {
+					tb.Fatalf("CreateScreen: %v", err)
+				}
+				return u.ID
+			},
+			want: adminOnly(noContent),
 		},
 	}
 

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,6 +23,7 @@ type Deps struct {
 	Idempotency    Idempotency          // nil: Idempotency-Key headers are ignored
 	Registry       *prometheus.Registry // nil: a new one
 	TrustedProxies []string             // CIDRs whose X-Forwarded-For is believed
+	MetricsToken   string               // "": /metrics is open; else it needs this bearer token
 }
 
 // Server answers the API of ../shared/API.md.
@@ -33,6 +35,7 @@ type Server struct {
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	metrics *metrics
+	scrape  []byte // SHA-256 of the metrics token; nil: /metrics is open
 	engine  *gin.Engine
 }
 
@@ -54,6 +57,10 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if d.MetricsToken != "" {
+		sum := sha256.Sum256([]byte(d.MetricsToken))
+		s.scrape = sum[:]
+	}
 	s.auth = auth.NewMiddleware(d.Tokens, d.Service, s.writeError)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -61,10 +68,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(s.metrics.middleware(), s.accessLog(), gin.CustomRecovery(func(c *gin.Context, v any) {
-		s.log.Error("panic", "route", c.FullPath(), "panic", v)
-		s.writeError(c, nil)
-	}))
+	e.Use(securityHeaders(), s.metrics.middleware(), s.accessLog(), s.recovery())
 	e.NoRoute(func(c *gin.Context) { s.writeError(c, judging.ErrNotFound) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", "This route does not take this method."}})
@@ -110,6 +114,7 @@ func (s *Server) routes() {
 
 	api.POST("/judges", admin, s.createJudge)
 	api.GET("/judges", admin, s.listJudges)
+	api.POST("/judges/:id/invite", admin, s.reinvite)
 	api.POST("/assignments/auto", admin, s.autoAssign)
 	api.POST("/assignments", admin, s.addAssignment)
 	api.DELETE("/assignments", admin, s.removeAssignment)
@@ -122,6 +127,8 @@ func (s *Server) routes() {
 	api.GET("/audit.csv", admin, s.auditCSV)
 	api.GET("/audit/verify", admin, s.verifyAudit)
 	api.POST("/screens", admin, s.createScreen)
+	api.GET("/screens", admin, s.listScreens)
+	api.DELETE("/screens/:id", admin, s.deleteScreen)
 }
 
 // accessLog logs each request at debug level (info would drown a show's traffic), by route
@@ -135,6 +142,14 @@ func (s *Server) accessLog() gin.HandlerFunc {
 				"duration_ms", float64(time.Since(start).Microseconds())/1000, "client", c.ClientIP())
 		}
 	}
+}
+
+// recovery answers a panicking handler with a 500 internal error, logged once.
+func (s *Server) recovery() gin.HandlerFunc {
+	return gin.CustomRecovery(func(c *gin.Context, v any) {
+		s.log.Error("panic", "route", c.FullPath(), "panic", v)
+		s.writeError(c, nil)
+	})
 }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }

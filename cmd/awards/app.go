@@ -100,7 +100,9 @@ func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, ha
 		}
 		log.Info("programme file", "path", cfg.Programme, "loaded", loaded, "note", "a programme already in the store is kept")
 	}
-	srv, err := web.New(web.Deps{Service: svc, Tokens: tokens, Logger: log, TrustedProxies: cfg.TrustedProxies, Idempotency: store})
+	srv, err := web.New(web.Deps{
+		Service: svc, Tokens: tokens, Logger: log, TrustedProxies: cfg.TrustedProxies, Idempotency: store, MetricsToken: cfg.MetricsToken,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ func (k keys) failures(key string) string    { return k.p + "failures:" + key } 
 func (k keys) events() string                { return k.p + "events" }          // pub/sub channel
 func (k keys) idempotency(key string) string { return k.p + "idem:" + key }     // string: a retried request's response, with a TTL: no tag
 
+// A judge's current invitation, so that a new one voids it; it expires with the invitation.
+func (k keys) inviteOf(user string) string { return k.j + "invite:of:" + user } // string: invitation hash
+
 // The programme.
 func (k keys) programme() string { return k.j + "programme" } // hash: json, rev
 func (k keys) scored() string    { return k.j + "scored" }    // set: category ids ever scored (criteria frozen)

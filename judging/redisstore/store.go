@@ -22,7 +22,7 @@ var luaFiles embed.FS
 // scripts are loaded once; those that append to the audit trail get audit.lua in front.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
-	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
+	createUser, redeemInvite, reinvite, deleteScreen, revealStep, addFailure, reserve *redis.Script
 }
 
 func loadScripts() scripts {
@@ -43,6 +43,8 @@ func loadScripts() scripts {
 		submitEntry:  redis.NewScript(read("submit_entry")),
 		createUser:   redis.NewScript(read("create_user")),
 		redeemInvite: redis.NewScript(read("redeem_invite")),
+		reinvite:     redis.NewScript(read("reinvite")),
+		deleteScreen: redis.NewScript(read("delete_screen")),
 		revealStep:   redis.NewScript(read("reveal_step")),
 		addFailure:   redis.NewScript(read("add_failure")),
 		reserve:      redis.NewScript(read("reserve")),

@@ -210,7 +210,7 @@ func TestStore_CreateUser(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		// A stored user reads back whole, by id and by email compared case-insensitively.
-		if err := s.CreateUser(ctx, alice, ""); err != nil {
+		if err := s.CreateUser(ctx, alice, judging.Invitation{}); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(alice, must(s.User(ctx, alice.ID))(t)); diff != "" {
@@ -224,7 +224,7 @@ func TestStore_CreateUser(t *testing.T) {
 	t.Run("ErrEmailTaken", func(t *testing.T) {
 		// An email (case-insensitive) belongs to one account; the loser writes nothing.
 		dup := judging.User{ID: "u_dup", Role: judging.RoleAdmin, Email: "ALICE@example.com", CreatedAt: t0}
-		wantErr(t, s.CreateUser(ctx, dup, ""), judging.ErrEmailTaken)
+		wantErr(t, s.CreateUser(ctx, dup, judging.Invitation{}), judging.ErrEmailTaken)
 		_, err := s.User(ctx, dup.ID)
 		wantErr(t, err, judging.ErrNotFound)
 		if admins := must(s.UsersByRole(ctx, judging.RoleAdmin))(t); len(admins) != 0 {
@@ -235,7 +235,7 @@ func TestStore_CreateUser(t *testing.T) {
 	t.Run("OK/accounts without an email", func(t *testing.T) {
 		// Screens have no email: they claim none, so there can be many.
 		for _, id := range []string{"s_1", "s_2"} {
-			if err := s.CreateUser(ctx, judging.User{ID: id, Role: judging.RoleScreen, Name: id, CreatedAt: t0}, ""); err != nil {
+			if err := s.CreateUser(ctx, judging.User{ID: id, Role: judging.RoleScreen, Name: id, CreatedAt: t0}, judging.Invitation{}); err != nil {
 				t.Fatalf("CreateUser(%s): %v", id, err)
 			}
 		}
@@ -257,7 +257,7 @@ func TestStore_RedeemInvite(t *testing.T) {
 	ctx := t.Context()
 	s := redisstore.New(redistest.New(t))
 	j := judging.User{ID: "u_judge", Role: judging.RoleJudge, Email: "j@jury.test", Categories: []string{cat}, CreatedAt: t0}
-	if err := s.CreateUser(ctx, j, "invitehash"); err != nil {
+	if err := s.CreateUser(ctx, j, judging.Invitation{Hash: "invitehash", TTL: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	u := must(s.RedeemInvite(ctx, "invitehash", "$pw"))(t)
@@ -850,10 +850,10 @@ func TestWithPrefix(t *testing.T) {
 	rdb := redistest.New(t)
 	a, b := redisstore.New(rdb, redisstore.WithPrefix("a:")), redisstore.New(rdb, redisstore.WithPrefix("b:"))
 	u := judging.User{ID: "u_1", Role: judging.RoleAdmin, Email: "same@example.com", CreatedAt: t0}
-	if err := a.CreateUser(ctx, u, ""); err != nil {
+	if err := a.CreateUser(ctx, u, judging.Invitation{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.CreateUser(ctx, u, ""); err != nil {
+	if err := b.CreateUser(ctx, u, judging.Invitation{}); err != nil {
 		t.Fatalf("the same email under another prefix: %v", err)
 	}
 	must(a.PutProgramme(ctx, programme(), 0, nil, nil))(t)

@@ -40,8 +40,9 @@ func jsonMarshal(v any) (string, error) {
 	return string(b), err
 }
 
-// CreateUser stores a new user, claiming its email (case-insensitively) in the same step.
-func (s *Store) CreateUser(ctx context.Context, u judging.User, inviteHash string) error {
+// CreateUser stores a new user, claiming its email (case-insensitively) and storing its
+// invitation, if any, in the same step.
+func (s *Store) CreateUser(ctx context.Context, u judging.User, inv judging.Invitation) error {
 	b, err := jsonMarshal(toRecord(u))
 	if err != nil {
 		return err
@@ -50,11 +51,14 @@ func (s *Store) CreateUser(ctx context.Context, u judging.User, inviteHash strin
 	if u.Email != "" {
 		hasEmail = "1"
 	}
-	if inviteHash != "" {
+	if inv.Hash != "" {
+		if err := checkInvitation(inv); err != nil {
+			return err
+		}
 		hasInvite = "1"
 	}
-	keys := []string{s.k.email(judging.EmailKey(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inviteHash)}
-	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite).Text()
+	keys := []string{s.k.email(judging.EmailKey(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inv.Hash), s.k.inviteOf(u.ID)}
+	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite, inv.Hash, inv.TTL.Milliseconds()).Text()
 	if err != nil {
 		return wrap("create user", err)
 	}
@@ -131,12 +135,9 @@ func (s *Store) UsersByRole(ctx context.Context, r judging.Role) ([]judging.User
 
 // RedeemInvite sets the password of the invitation's user and burns the invitation.
 func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (judging.User, error) {
-	id, err := s.rdb.Get(ctx, s.k.invite(inviteHash)).Result()
-	if errors.Is(err, redis.Nil) {
-		return judging.User{}, judging.ErrBadInvite
-	}
+	id, err := s.InvitedUser(ctx, inviteHash)
 	if err != nil {
-		return judging.User{}, wrap("redeem invite", err)
+		return judging.User{}, err
 	}
 	u, err := s.User(ctx, id)
 	if err != nil {
@@ -147,7 +148,7 @@ func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash strin
 	if err != nil {
 		return judging.User{}, err
 	}
-	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id)}, id, b).Text()
+	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id), s.k.inviteOf(id)}, id, b, inviteHash).Text()
 	if err != nil {
 		return judging.User{}, wrap("redeem invite", err)
 	}
@@ -155,4 +156,17 @@ func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash strin
 		return judging.User{}, judging.ErrBadInvite
 	}
 	return u, nil
+}
+
+// DeleteScreen deletes a ceremony screen's account: its record and its role membership.
+func (s *Store) DeleteScreen(ctx context.Context, id string) error {
+	keys := []string{s.k.user(id), s.k.role(string(judging.RoleScreen))}
+	res, err := s.s.deleteScreen.Run(ctx, s.rdb, keys, id).Text()
+	if err != nil {
+		return wrap("delete screen", err)
+	}
+	if res != "OK" {
+		return judging.ErrNotFound
+	}
+	return nil
 }

@@ -1,0 +1,56 @@
+package judging
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+)
+
+// InviteTTL is how long a judge's invitation lasts unless Deps.InviteTTL says otherwise.
+const InviteTTL = 14 * 24 * time.Hour
+
+// Invitation is what the store keeps of a judge's invitation: the hash of its token (a leaked
+// store leaks no live invitation) and how long it lasts. The zero value is no invitation.
+type Invitation struct {
+	Hash string
+	TTL  time.Duration
+}
+
+// invitation returns a new invitation token and what the store keeps of it.
+func (s *Service) invitation() (string, Invitation) {
+	token := newToken()
+	return token, Invitation{Hash: inviteHash(token), TTL: s.inviteTTL}
+}
+
+// inviteHash is what the store keeps of an invitation token.
+func inviteHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// InviteJudge gives a judge a new invitation and voids their earlier one, for an invitation
+// that was lost or expired. It also works for a judge who already set a password: accepting
+// it sets a new one, which is how an admin resets the password of a judge locked out on the
+// day (tokens issued before stay valid until they expire).
+func (s *Service) InviteJudge(ctx context.Context, a Actor, judgeID string) (string, error) {
+	if err := requireRole(a, RoleAdmin); err != nil {
+		return "", err
+	}
+	if judgeID == "" || len(judgeID) > maxIDLen {
+		return "", ErrNotFound
+	}
+	u, err := s.store.User(ctx, judgeID)
+	if errors.Is(err, ErrNotFound) || (err == nil && u.Role != RoleJudge) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	token, inv := s.invitation()
+	if err := s.store.Reinvite(ctx, judgeID, inv); err != nil {
+		return "", err
+	}
+	return token, nil
+}
