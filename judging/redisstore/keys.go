@@ -17,13 +17,17 @@ func newKeys(prefix string) keys { return keys{p: prefix, j: prefix + "{jury}:"}
 
 // Accounts.
 func (k keys) user(id string) string         { return k.j + "user:" + id }      // string: userRecord JSON
-func (k keys) email(email string) string     { return k.j + "email:" + email }  // string: user id (email lower-cased)
+func (k keys) email(email string) string     { return k.j + "email:" + email }  // string: user id (email trimmed, lower-cased): the login index
+func (k keys) emailKey(key string) string    { return k.j + "emailkey:" + key } // string: user id (judging.EmailKey): the look-alike claim
 func (k keys) role(role string) string       { return k.j + "role:" + role }    // set: user ids
 func (k keys) invite(hash string) string     { return k.j + "invite:" + hash }  // string: user id (sha256 of the token)
 func (k keys) secret(name string) string     { return k.j + "secret:" + name }  // string
 func (k keys) failures(key string) string    { return k.p + "failures:" + key } // string counter with a TTL: no tag
 func (k keys) events() string                { return k.p + "events" }          // pub/sub channel
 func (k keys) idempotency(key string) string { return k.p + "idem:" + key }     // string: a retried request's response, with a TTL: no tag
+
+// The schema version Migrate brings the data to.
+func (k keys) schema() string { return k.j + "schema" } // string: version number
 
 // The programme.
 func (k keys) programme() string { return k.j + "programme" } // hash: json, rev

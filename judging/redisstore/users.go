@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,7 +41,12 @@ func jsonMarshal(v any) (string, error) {
 	return string(b), err
 }
 
-// CreateUser stores a new user, claiming its email (case-insensitively) in the same step.
+// loginEmail is the login index's form of an email: trimmed and lower-cased, as it has always
+// been, so that every account ever created is found by the address it was created with.
+func loginEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a new user, claiming its email in the same step: ErrEmailTaken if the
+// email, or a look-alike of it (judging.EmailKey), belongs to another account.
 func (s *Store) CreateUser(ctx context.Context, u judging.User, inviteHash string) error {
 	b, err := jsonMarshal(toRecord(u))
 	if err != nil {
@@ -53,7 +59,7 @@ func (s *Store) CreateUser(ctx context.Context, u judging.User, inviteHash strin
 	if inviteHash != "" {
 		hasInvite = "1"
 	}
-	keys := []string{s.k.email(judging.EmailKey(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inviteHash)}
+	keys := []string{s.k.email(loginEmail(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inviteHash), s.k.emailKey(judging.EmailKey(u.Email))}
 	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite).Text()
 	if err != nil {
 		return wrap("create user", err)
@@ -86,7 +92,7 @@ func decodeUser(b []byte) (judging.User, error) {
 
 // UserByEmail returns the user with this email, compared case-insensitively.
 func (s *Store) UserByEmail(ctx context.Context, email string) (judging.User, error) {
-	id, err := s.rdb.Get(ctx, s.k.email(judging.EmailKey(email))).Result()
+	id, err := s.rdb.Get(ctx, s.k.email(loginEmail(email))).Result()
 	if errors.Is(err, redis.Nil) {
 		return judging.User{}, judging.ErrNotFound
 	}
