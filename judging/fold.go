@@ -38,10 +38,10 @@ func foldKey(s string) string {
 	return strings.Join(strings.FieldsFunc(key, unicode.IsSpace), " ")
 }
 
-// cleanEmail is the form an email is stored in: trimmed, NFKC-normalised (fullwidth letters
+// CleanEmail is the form an email is stored in: trimmed, NFKC-normalised (fullwidth letters
 // become ASCII) and without default-ignorable characters. Control characters are left for
 // checkText to refuse.
-func cleanEmail(s string) string {
+func CleanEmail(s string) string {
 	c, _, err := transform.String(transform.Chain(norm.NFKC, runes.Remove(ignorable)), s)
 	if err != nil {
 		c = s

@@ -49,10 +49,10 @@ func validEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
 }
 
-// checkEmail cleans an email (see cleanEmail) and checks it: present, no control characters,
+// checkEmail cleans an email (see CleanEmail) and checks it: present, no control characters,
 // at most maxEmail characters, one plain address.
 func checkEmail(email *string) error {
-	*email = cleanEmail(*email)
+	*email = CleanEmail(*email)
 	if *email == "" {
 		return Invalidf("missing_field", "email is required")
 	}

@@ -105,6 +105,7 @@ func TestRegister_LookalikeEmail_HTTP(t *testing.T) {
 		// An email is stored cleaned: invisible characters removed.
 		ts.must(t, http.StatusCreated, "POST", "/api/v1/auth/register", "", reg("new\u200bcomer@awards.test"))
 		ts.login(t, "newcomer@awards.test", password)
+		ts.login(t, "new\u200bcomer@awards.test", password) // pasted again as it was registered
 		ts.wantError(t, http.StatusConflict, "email_taken", "POST", "/api/v1/auth/register", "", reg("newcomer@awards.test"))
 	})
 

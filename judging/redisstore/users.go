@@ -90,9 +90,13 @@ func decodeUser(b []byte) (judging.User, error) {
 	return r.user(), nil
 }
 
-// UserByEmail returns the user with this email, compared case-insensitively.
+// UserByEmail returns the user with this email, compared case-insensitively. An email typed
+// with invisible or fullwidth characters also finds the account stored in its clean form.
 func (s *Store) UserByEmail(ctx context.Context, email string) (judging.User, error) {
 	id, err := s.rdb.Get(ctx, s.k.email(loginEmail(email))).Result()
+	if clean := loginEmail(judging.CleanEmail(email)); errors.Is(err, redis.Nil) && clean != loginEmail(email) {
+		id, err = s.rdb.Get(ctx, s.k.email(clean)).Result()
+	}
 	if errors.Is(err, redis.Nil) {
 		return judging.User{}, judging.ErrNotFound
 	}
