@@ -31,7 +31,7 @@ func foldKey(s string) string {
 	// A Caser and a transform.Chain keep state, so each call makes its own.
 	t := transform.Chain(norm.NFKC, cases.Fold(), norm.NFKC, runes.Remove(invisible))
 	folded, _, err := transform.String(t, s)
-	if err != nil { // only on invalid UTF-8, which the transforms otherwise pass through
+	if err != nil { // these transformers report no errors; keep the input rather than lose it
 		folded = s
 	}
 	key := cases.Fold().String(confusables.Skeleton(folded))

@@ -90,6 +90,14 @@ func TestService_TextFields(t *testing.T) {
 			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nul@example.com", Password: userPassword, Company: "A\x00B", Country: "FR"})
 			return err
 		}, "invalid_text"},
+		{"a company of invisible characters only is missing", func() error {
+			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "zwsp@example.com", Password: userPassword, Company: "\u200b\u200d", Country: "FR"})
+			return err
+		}, "missing_field"},
+		{"an affiliation of invisible characters only", func() error {
+			_, _, err := h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{Name: "J", Email: "jzwsp@example.com", Affiliations: []string{"\u200b"}, Categories: []string{catCyber}})
+			return err
+		}, "invalid_affiliations"},
 		{"a NUL in a password", func() error {
 			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nulpw@example.com", Password: "correct\x00horse", Company: "AB", Country: "FR"})
 			return err

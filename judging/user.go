@@ -94,7 +94,7 @@ func (r *Registration) Validate() error {
 		r.Country = strings.ToUpper(r.Country) // an ISO 3166 code, the usual form
 	}
 	switch {
-	case r.Company == "":
+	case CompanyKey(r.Company) == "": // blank, or only invisible characters: it would conflict with nobody
 		return Invalidf("missing_field", "company is required")
 	case r.Country == "":
 		return Invalidf("missing_field", "country is required")
@@ -135,7 +135,7 @@ func (in *JudgeInput) validate(p *Programme) error {
 			return err
 		}
 		a = strings.Join(strings.Fields(a), " ")
-		if a == "" {
+		if CompanyKey(a) == "" {
 			return Invalidf("invalid_affiliations", "affiliations: each must be a company name of 1 to %d characters", maxName)
 		}
 		aff = append(aff, a)
