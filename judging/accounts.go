@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Login rate limit (API.md): 10 failed logins for one email in 15 minutes → 429.
@@ -39,9 +38,8 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	if exists, err := s.HasAdmin(ctx); err != nil || exists {
 		return false, err
 	}
-	email = strings.TrimSpace(email)
-	if !validEmail(email) {
-		return false, Invalidf("invalid_email", "admin email is not a valid address")
+	if err := checkEmail(&email); err != nil {
+		return false, err
 	}
 	if err := checkPassword(password); err != nil {
 		return false, err
@@ -172,8 +170,8 @@ func (s *Service) CreateScreen(ctx context.Context, a Actor, name string) (User,
 	if name == "" {
 		return User{}, Invalidf("missing_field", "name is required")
 	}
-	if utf8.RuneCountInString(name) > 200 {
-		return User{}, Invalidf("invalid_name", "name must be at most 200 characters")
+	if err := checkText("name", &name, maxName, false); err != nil {
+		return User{}, err
 	}
 	u := User{ID: newID("s"), Role: RoleScreen, Name: name, CreatedAt: s.clock.Now().UTC()}
 	if err := s.store.CreateUser(ctx, u, Invitation{}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // AuditCheck is the result of checking the audit trail's hash chain.
@@ -59,6 +60,10 @@ func (s *Service) VerifyAudit(ctx context.Context, a Actor) (AuditCheck, error) 
 		if !res.OK {
 			return res, nil
 		}
+		if i, ok := unreadableRecord(recs); ok {
+			res.OK, res.Problem = false, "record "+strconv.Itoa(i+1)+": its score cannot be read"
+			return res, nil
+		}
 		if why := sameScores(ReplayAudit(recs), counting, p); why != "" {
 			res.OK, res.Problem = false, why
 		}
@@ -72,9 +77,9 @@ func ReplayAudit(recs []AuditRecord) []Score {
 	state := map[[2]string]Score{}
 	var order [][2]string
 	for _, r := range recs {
-		var ev AuditEvent
-		if json.Unmarshal([]byte(r.Payload), &ev) != nil {
-			continue // VerifyChain has vouched for every payload already
+		ev, err := decodeAuditEvent(r.Payload)
+		if err != nil {
+			continue // VerifyAudit reports it
 		}
 		k := [2]string{ev.EntryID, ev.JudgeID}
 		switch {
@@ -136,10 +141,7 @@ func VerifyChain(recs []AuditRecord, head string) AuditCheck {
 		if ChainHash(prev, r.Payload) != r.Hash {
 			return fail(i, "its content does not match its hash")
 		}
-		var ev struct {
-			Seq int64 `json:"seq"`
-		}
-		if err := json.Unmarshal([]byte(r.Payload), &ev); err != nil || ev.Seq != int64(i+1) {
+		if seq, ok := auditSeq(r.Payload); !ok || seq != int64(i+1) {
 			return fail(i, "sequence number out of order")
 		}
 		prev = r.Hash
@@ -151,6 +153,44 @@ func VerifyChain(recs []AuditRecord, head string) AuditCheck {
 	}
 	res.OK = true
 	return res
+}
+
+// auditSeq reads the sequence number an audit payload starts with ({"seq":N,…}) without
+// reading the rest, so that the chain can be checked even when a score in it cannot be read.
+func auditSeq(payload string) (int64, bool) {
+	dec := json.NewDecoder(strings.NewReader(payload))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return 0, false
+	}
+	if t, err := dec.Token(); err != nil || t != "seq" {
+		return 0, false
+	}
+	t, err := dec.Token()
+	n, ok := t.(json.Number)
+	if err != nil || !ok {
+		return 0, false
+	}
+	seq, err := n.Int64()
+	return seq, err == nil
+}
+
+// decodeAuditEvent reads an audit payload whole; it fails on a score that cannot be read,
+// such as a total that is not a number (stored by a version that allowed it).
+func decodeAuditEvent(payload string) (AuditEvent, error) {
+	var ev AuditEvent
+	err := json.Unmarshal([]byte(payload), &ev)
+	return ev, err
+}
+
+// unreadableRecord returns the index of the first audit record whose payload cannot be read.
+func unreadableRecord(recs []AuditRecord) (int, bool) {
+	for i, r := range recs {
+		if _, err := decodeAuditEvent(r.Payload); err != nil {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // ChainHash is the hash of an audit record: sha1 over the previous hash, a newline and the

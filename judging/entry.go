@@ -1,10 +1,10 @@
 package judging
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // EntryStatus is where an entry is in its life: a draft the owner edits, then submitted.
@@ -43,16 +43,8 @@ type EntryInput struct {
 	Links       []string
 }
 
-// Limits on entry fields, so one entry cannot fill the store.
-const (
-	maxTitle       = 200
-	maxSummary     = 2000
-	maxDescription = 20000
-	maxLinks       = 20
-	maxLink        = 2048
-)
-
-// validate checks the input against the programme and names the first field that breaks a rule.
+// validate checks the input against the programme and names the first field that breaks a
+// rule; it trims the title and turns CRLFs in the long texts into newlines.
 func (in *EntryInput) validate(p *Programme) error {
 	in.CategoryID = strings.TrimSpace(in.CategoryID)
 	in.Title = strings.TrimSpace(in.Title)
@@ -61,14 +53,17 @@ func (in *EntryInput) validate(p *Programme) error {
 		return Invalidf("missing_field", "category_id is required")
 	case in.Title == "":
 		return Invalidf("missing_field", "title is required")
-	case utf8.RuneCountInString(in.Title) > maxTitle:
-		return Invalidf("invalid_title", "title must be at most %d characters", maxTitle)
-	case utf8.RuneCountInString(in.Summary) > maxSummary:
-		return Invalidf("invalid_summary", "summary must be at most %d characters", maxSummary)
-	case utf8.RuneCountInString(in.Description) > maxDescription:
-		return Invalidf("invalid_description", "description must be at most %d characters", maxDescription)
 	case len(in.Links) > maxLinks:
 		return Invalidf("invalid_links", "links: at most %d", maxLinks)
+	}
+	err := checkTexts(
+		func() error { return checkText("category_id", &in.CategoryID, maxSlug, false) },
+		func() error { return checkText("title", &in.Title, maxTitle, false) },
+		func() error { return checkText("summary", &in.Summary, maxSummary, true) },
+		func() error { return checkText("description", &in.Description, maxDescription, true) },
+	)
+	if err != nil {
+		return err
 	}
 	if _, ok := p.Category(in.CategoryID); !ok {
 		return Invalidf("unknown_category", "category_id %q is not a category of the programme", in.CategoryID)
@@ -76,8 +71,11 @@ func (in *EntryInput) validate(p *Programme) error {
 	if in.Links == nil {
 		in.Links = []string{}
 	}
-	for i, l := range in.Links {
-		if !validLink(l) {
+	for i := range in.Links {
+		if err := checkText(fmt.Sprintf("links[%d]", i), &in.Links[i], maxLink, false); err != nil {
+			return err
+		}
+		if !validLink(in.Links[i]) {
 			return Invalidf("invalid_link", "links[%d] must be an http(s) URL", i)
 		}
 	}
@@ -85,7 +83,7 @@ func (in *EntryInput) validate(p *Programme) error {
 }
 
 func validLink(s string) bool {
-	if len(s) > maxLink || strings.ContainsAny(s, " \t\r\n") {
+	if strings.ContainsAny(s, " \t\r\n") {
 		return false
 	}
 	u, err := url.Parse(s)

@@ -84,7 +84,8 @@ func (s *Service) ResultsCSV(ctx context.Context, a Actor) ([][]string, error) {
 	return out, nil
 }
 
-// AuditCSV returns, for an admin, every score version given or withdrawn, oldest first.
+// AuditCSV returns, for an admin, every score version given or withdrawn, oldest first; a
+// record that cannot be read is a row with its seq, its hash and the action "unreadable".
 func (s *Service) AuditCSV(ctx context.Context, a Actor) ([][]string, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
@@ -95,9 +96,15 @@ func (s *Service) AuditCSV(ctx context.Context, a Actor) ([][]string, error) {
 	}
 	out := [][]string{{"seq", "at", "by", "action", "reason", "category_id", "entry_id", "judge_id", "version", "old_total", "new_total", "scores", "comment", "hash"}}
 	for _, r := range recs {
-		var ev AuditEvent
-		if err := json.Unmarshal([]byte(r.Payload), &ev); err != nil {
-			return nil, err
+		ev, err := decodeAuditEvent(r.Payload)
+		if err != nil { // a score stored by a version that allowed a non-finite total
+			row := make([]string, 14)
+			row[3], row[13] = "unreadable", r.Hash
+			if seq, ok := auditSeq(r.Payload); ok {
+				row[0] = strconv.FormatInt(seq, 10)
+			}
+			out = append(out, row)
+			continue
 		}
 		row := []string{strconv.FormatInt(ev.Seq, 10), ev.At.Format("2006-01-02T15:04:05.000Z07:00"), ev.By, ev.Action, ev.Reason,
 			ev.CategoryID, ev.EntryID, ev.JudgeID, "", "", "", "", "", r.Hash}

@@ -1,6 +1,7 @@
 package judging
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -70,13 +71,36 @@ func (p *Programme) Normalize() {
 	}
 }
 
-// Validate checks the programme's rules and names the first field that breaks one.
+// Bounds on a criterion's numbers: with them every weighted total is a finite number, so no
+// stored tally can hold a NaN or an infinity.
+const (
+	maxBound  = 1e6  // |min| and |max|
+	maxWeight = 1000 // 0 < weight ≤ maxWeight
+)
+
+// Validate checks the programme's rules and names the first field that breaks one (all
+// 422 "invalid_programme"); it turns CRLFs in category descriptions into newlines.
 func (p *Programme) Validate() error {
+	err := p.validate()
+	var e *Error
+	if errors.As(err, &e) && e.Code != "invalid_programme" {
+		return Invalidf("invalid_programme", "%s", e.Message)
+	}
+	return err
+}
+
+func (p *Programme) validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		return Invalidf("invalid_programme", "name is required")
 	}
+	if err := checkText("name", &p.Name, maxName, false); err != nil {
+		return err
+	}
 	if p.Timezone == "" {
 		return Invalidf("invalid_programme", "timezone is required")
+	}
+	if err := checkText("timezone", &p.Timezone, maxTimezone, false); err != nil {
+		return err
 	}
 	if _, err := time.LoadLocation(p.Timezone); err != nil {
 		return Invalidf("invalid_programme", "timezone %q is not an IANA time zone", p.Timezone)
@@ -95,11 +119,15 @@ func (p *Programme) Validate() error {
 	if len(p.Categories) == 0 {
 		return Invalidf("invalid_programme", "categories: at least one category is required")
 	}
+	if len(p.Categories) > maxCategories {
+		return Invalidf("invalid_programme", "categories: at most %d", maxCategories)
+	}
 	seen := map[string]bool{}
-	for i, c := range p.Categories {
+	for i := range p.Categories {
+		c := &p.Categories[i]
 		at := func(f string) string { return "categories[" + strconv.Itoa(i) + "]." + f }
 		if !ValidSlug(c.ID) {
-			return Invalidf("invalid_programme", "%s: %q is not a slug (lowercase letters, digits and hyphens)", at("id"), c.ID)
+			return Invalidf("invalid_programme", "%s: %.64q is not a slug (lowercase letters, digits and hyphens)", at("id"), c.ID)
 		}
 		if seen[c.ID] {
 			return Invalidf("invalid_programme", "%s: %q appears twice", at("id"), c.ID)
@@ -108,17 +136,28 @@ func (p *Programme) Validate() error {
 		if strings.TrimSpace(c.Name) == "" {
 			return Invalidf("invalid_programme", "%s is required", at("name"))
 		}
+		err := checkTexts(
+			func() error { return checkText(at("name"), &c.Name, maxName, false) },
+			func() error { return checkText(at("description"), &c.Description, maxDescription, true) },
+		)
+		if err != nil {
+			return err
+		}
 		if c.Tally != "" && c.Tally != TallyMean && c.Tally != TallyTrimmedMean {
-			return Invalidf("invalid_programme", "%s: %q is not \"mean\" or \"trimmed_mean\"", at("tally"), c.Tally)
+			return Invalidf("invalid_programme", "%s: %.64q is not \"mean\" or \"trimmed_mean\"", at("tally"), c.Tally)
 		}
 		if len(c.Criteria) == 0 {
 			return Invalidf("invalid_programme", "%s: at least one criterion is required", at("criteria"))
 		}
+		if len(c.Criteria) > maxCriteria {
+			return Invalidf("invalid_programme", "%s: at most %d criteria", at("criteria"), maxCriteria)
+		}
 		crit := map[string]bool{}
-		for j, k := range c.Criteria {
+		for j := range c.Criteria {
+			k := &c.Criteria[j]
 			cat := func(f string) string { return at("criteria[" + strconv.Itoa(j) + "]." + f) }
 			if !ValidSlug(k.ID) {
-				return Invalidf("invalid_programme", "%s: %q is not a slug", cat("id"), k.ID)
+				return Invalidf("invalid_programme", "%s: %.64q is not a slug", cat("id"), k.ID)
 			}
 			if crit[k.ID] {
 				return Invalidf("invalid_programme", "%s: %q appears twice", cat("id"), k.ID)
@@ -127,13 +166,28 @@ func (p *Programme) Validate() error {
 			if strings.TrimSpace(k.Name) == "" {
 				return Invalidf("invalid_programme", "%s is required", cat("name"))
 			}
-			if !finite(k.Weight) || k.Weight <= 0 {
-				return Invalidf("invalid_programme", "%s must be a positive number", cat("weight"))
+			if err := checkText(cat("name"), &k.Name, maxName, false); err != nil {
+				return err
 			}
-			if !finite(k.Min) || !finite(k.Max) || k.Min >= k.Max {
-				return Invalidf("invalid_programme", "%s and max: min must be below max", cat("min"))
+			if err := k.validate(cat); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// validate checks a criterion's numbers; at names a field of it.
+func (k *Criterion) validate(at func(string) string) error {
+	switch {
+	case !finite(k.Weight) || k.Weight <= 0 || k.Weight > maxWeight:
+		return Invalidf("invalid_programme", "%s must be a number above 0 and at most %d", at("weight"), maxWeight)
+	case !finite(k.Min) || math.Abs(k.Min) > maxBound:
+		return Invalidf("invalid_programme", "%s must be a number between %g and %g", at("min"), -maxBound, maxBound)
+	case !finite(k.Max) || math.Abs(k.Max) > maxBound:
+		return Invalidf("invalid_programme", "%s must be a number between %g and %g", at("max"), -maxBound, maxBound)
+	case k.Min >= k.Max:
+		return Invalidf("invalid_programme", "%s and max: min must be below max", at("min"))
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Score is one version of one judge's marks for one entry.
@@ -26,15 +25,13 @@ type ScoreInput struct {
 	Comment string
 }
 
-const maxComment = 5000
-
 // validate checks every criterion of the category is marked within its range and nothing else.
 func (in *ScoreInput) validate(c *Category) error {
 	if len(in.Scores) == 0 {
 		return Invalidf("missing_field", "scores is required")
 	}
-	if utf8.RuneCountInString(in.Comment) > maxComment {
-		return Invalidf("invalid_comment", "comment must be at most %d characters", maxComment)
+	if err := checkText("comment", &in.Comment, maxComment, true); err != nil {
+		return err
 	}
 	for id := range in.Scores {
 		if !hasCriterion(c, id) {

@@ -42,9 +42,13 @@ func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in S
 		if err := in.validate(cat); err != nil {
 			return saved{}, err
 		}
+		total := WeightedTotal(cat.Criteria, in.Scores)
+		if !finite(total) { // a category stored before its criteria's numbers were bounded
+			return saved{}, ErrTotalNotFinite
+		}
 		sc, changed, err := s.store.SaveScore(ctx, ScoreWrite{
 			EntryID: e.ID, JudgeID: a.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
-			Body: in.canonicalBody(), Total: WeightedTotal(cat.Criteria, in.Scores), At: now,
+			Body: in.canonicalBody(), Total: total, At: now,
 		})
 		return saved{sc, changed}, err
 	})

@@ -312,7 +312,7 @@ func TestService_Register(t *testing.T) {
 		{"an email that is no address is 422", func(r *judging.Registration) { r.Email = "alice at example" }, "invalid_email"},
 		{"a missing company is 422", func(r *judging.Registration) { r.Company = "  " }, "missing_field"},
 		{"a missing country is 422", func(r *judging.Registration) { r.Country = "" }, "missing_field"},
-		{"a country over 64 characters is 422", func(r *judging.Registration) { r.Country = strings.Repeat("x", 65) }, "invalid_country"},
+		{"a country over 64 characters is 422", func(r *judging.Registration) { r.Country = strings.Repeat("x", 65) }, "too_long"},
 		{"Password ≥ 10 chars: 9 is 422", func(r *judging.Registration) { r.Password = "123456789" }, "weak_password"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
@@ -1153,7 +1153,7 @@ func TestService_SubmitScore(t *testing.T) {
 		{"a score below min is 422", cyber(5, 0.5), "score_out_of_range"},
 		{"NaN is out of range", cyber(math.NaN(), 3), "score_out_of_range"},
 		{"no scores is 422", judging.ScoreInput{}, "missing_field"},
-		{"a comment over 5000 characters is 422", judging.ScoreInput{Scores: cyber(5, 3).Scores, Comment: strings.Repeat("é", 5001)}, "invalid_comment"},
+		{"a comment over 20,000 characters is 422", judging.ScoreInput{Scores: cyber(5, 3).Scores, Comment: strings.Repeat("é", 20001)}, "too_long"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
 			h := h.on(t)

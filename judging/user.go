@@ -1,6 +1,7 @@
 package judging
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -26,8 +27,9 @@ type User struct {
 // MinPasswordLen is the shortest password accepted (API.md: ≥ 10 chars).
 const MinPasswordLen = 10
 
-// EmailKey canonicalises an email for uniqueness: trimmed and lower-cased.
-func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// EmailKey canonicalises an email for "the same email": two addresses a person would read as
+// the same (case, invisible characters, look-alike letters; see foldKey) share a key.
+func EmailKey(email string) string { return foldKey(email) }
 
 // Registration is what an exhibitor gives to create an account.
 type Registration struct {
@@ -38,45 +40,64 @@ type Registration struct {
 	Startup  bool
 }
 
+// validEmail reports whether s (cleaned and checked by checkText) is one plain address.
 func validEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+	if strings.ContainsAny(s, " <>") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
 }
 
-func checkPassword(pw string) error {
-	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return Invalidf("weak_password", "password must be at least %d characters", MinPasswordLen)
+// checkEmail cleans an email (see CleanEmail) and checks it: present, no control characters,
+// at most maxEmail characters, one plain address.
+func checkEmail(email *string) error {
+	*email = CleanEmail(*email)
+	if *email == "" {
+		return Invalidf("missing_field", "email is required")
 	}
-	if len(pw) > 1024 {
-		return Invalidf("invalid_password", "password must be at most 1024 bytes")
+	if err := checkText("email", email, maxEmail, false); err != nil {
+		return err
+	}
+	if !validEmail(*email) {
+		return Invalidf("invalid_email", "email is not a valid address")
 	}
 	return nil
 }
 
-// Validate checks a registration's fields and names the first that breaks a rule.
+func checkPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordLen {
+		return Invalidf("weak_password", "password must be at least %d characters", MinPasswordLen)
+	}
+	if len(pw) > maxPasswordLen {
+		return Invalidf("invalid_password", "password must be at most %d bytes", maxPasswordLen)
+	}
+	return checkText("password", &pw, maxPasswordLen, false)
+}
+
+// Validate checks a registration's fields and names the first that breaks a rule; it cleans
+// the email and collapses the spaces of the company and the country.
 func (r *Registration) Validate() error {
-	r.Email = strings.TrimSpace(r.Email)
+	if err := checkEmail(&r.Email); err != nil {
+		return err
+	}
+	err := checkTexts(
+		func() error { return checkText("company", &r.Company, maxName, false) },
+		func() error { return checkText("country", &r.Country, maxCountry, false) },
+	)
+	if err != nil {
+		return err
+	}
 	r.Company = strings.Join(strings.Fields(r.Company), " ")
 	r.Country = strings.Join(strings.Fields(r.Country), " ")
 	if len(r.Country) == 2 {
 		r.Country = strings.ToUpper(r.Country) // an ISO 3166 code, the usual form
 	}
 	switch {
-	case r.Email == "":
-		return Invalidf("missing_field", "email is required")
-	case !validEmail(r.Email):
-		return Invalidf("invalid_email", "email is not a valid address")
-	case r.Company == "":
+	case CompanyKey(r.Company) == "": // blank, or only invisible characters: it would conflict with nobody
 		return Invalidf("missing_field", "company is required")
-	case utf8.RuneCountInString(r.Company) > 200:
-		return Invalidf("invalid_company", "company must be at most 200 characters")
 	case r.Country == "":
 		return Invalidf("missing_field", "country is required")
-	case utf8.RuneCountInString(r.Country) > 64:
-		return Invalidf("invalid_country", "country must be at most 64 characters (an ISO 3166 code such as FR is best)")
 	}
 	return checkPassword(r.Password)
 }
@@ -91,33 +112,41 @@ type JudgeInput struct {
 
 func (in *JudgeInput) validate(p *Programme) error {
 	in.Name = strings.TrimSpace(in.Name)
-	in.Email = strings.TrimSpace(in.Email)
-	switch {
-	case in.Name == "":
+	if in.Name == "" {
 		return Invalidf("missing_field", "name is required")
-	case utf8.RuneCountInString(in.Name) > 200:
-		return Invalidf("invalid_name", "name must be at most 200 characters")
-	case in.Email == "":
-		return Invalidf("missing_field", "email is required")
-	case !validEmail(in.Email):
-		return Invalidf("invalid_email", "email is not a valid address")
-	case len(in.Affiliations) > 50:
-		return Invalidf("invalid_affiliations", "affiliations: at most 50")
+	}
+	if err := checkText("name", &in.Name, maxName, false); err != nil {
+		return err
+	}
+	if err := checkEmail(&in.Email); err != nil {
+		return err
+	}
+	switch {
+	case len(in.Affiliations) > maxAffiliations:
+		return Invalidf("invalid_affiliations", "affiliations: at most %d", maxAffiliations)
 	case len(in.Categories) == 0:
 		return Invalidf("missing_field", "categories: at least one category is required")
+	case len(in.Categories) > maxCategories:
+		return Invalidf("invalid_categories", "categories: at most %d", maxCategories)
 	}
 	aff := make([]string, 0, len(in.Affiliations))
-	for _, a := range in.Affiliations {
+	for i, a := range in.Affiliations {
+		if err := checkText(fmt.Sprintf("affiliations[%d]", i), &a, maxName, false); err != nil {
+			return err
+		}
 		a = strings.Join(strings.Fields(a), " ")
-		if a == "" || utf8.RuneCountInString(a) > 200 {
-			return Invalidf("invalid_affiliations", "affiliations: each must be a company name of 1 to 200 characters")
+		if CompanyKey(a) == "" {
+			return Invalidf("invalid_affiliations", "affiliations: each must be a company name of 1 to %d characters", maxName)
 		}
 		aff = append(aff, a)
 	}
 	in.Affiliations = aff
 	seen := map[string]bool{}
 	cats := in.Categories[:0:0]
-	for _, c := range in.Categories {
+	for i, c := range in.Categories {
+		if err := checkText(fmt.Sprintf("categories[%d]", i), &c, maxSlug, false); err != nil {
+			return err
+		}
 		if _, ok := p.Category(c); !ok {
 			return Invalidf("unknown_category", "categories: %q is not a category of the programme", c)
 		}

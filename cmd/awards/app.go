@@ -53,7 +53,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wr
 // build wires the use cases and the router on a connected Redis, and prepares the secret, the
 // demo, the admin and the programme.
 func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, hasher judging.Hasher, log *slog.Logger, stdout io.Writer) (http.Handler, error) {
-	store := redisstore.New(rdb)
+	store := redisstore.New(rdb, redisstore.WithLogger(log))
+	if err := store.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate the store: %w", err)
+	}
 	svc, err := judging.NewService(judging.Deps{
 		Store: store, Publisher: store, Hasher: hasher, Logger: log,
 	})

@@ -17,7 +17,8 @@ func newKeys(prefix string) keys { return keys{p: prefix, j: prefix + "{jury}:"}
 
 // Accounts.
 func (k keys) user(id string) string         { return k.j + "user:" + id }      // string: userRecord JSON
-func (k keys) email(email string) string     { return k.j + "email:" + email }  // string: user id (email lower-cased)
+func (k keys) email(email string) string     { return k.j + "email:" + email }  // string: user id (email trimmed, lower-cased): the login index
+func (k keys) emailKey(key string) string    { return k.j + "emailkey:" + key } // string: user id (judging.EmailKey): the look-alike claim
 func (k keys) role(role string) string       { return k.j + "role:" + role }    // set: user ids
 func (k keys) invite(hash string) string     { return k.j + "invite:" + hash }  // string: user id (sha256 of the token)
 func (k keys) secret(name string) string     { return k.j + "secret:" + name }  // string
@@ -27,6 +28,9 @@ func (k keys) idempotency(key string) string { return k.p + "idem:" + key }     
 
 // A judge's current invitation, so that a new one voids it; it expires with the invitation.
 func (k keys) inviteOf(user string) string { return k.j + "invite:of:" + user } // string: invitation hash
+
+// The schema version Migrate brings the data to.
+func (k keys) schema() string { return k.j + "schema" } // string: version number
 
 // The programme.
 func (k keys) programme() string { return k.j + "programme" } // hash: json, rev

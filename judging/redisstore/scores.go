@@ -3,6 +3,9 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -103,33 +106,47 @@ func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Sc
 		return judging.Score{}, false, judging.ErrNotAssigned
 	}
 	sc, err := decodeScore(res[1])
-	return sc, res[0] == "OK", err
+	if err != nil {
+		return judging.Score{}, false, fmt.Errorf("redisstore: save score: the stored score cannot be read: %w", err)
+	}
+	return sc, res[0] == "OK", nil
 }
 
+// decodeScore reads a stored score; one whose total is not a finite number (stored by a
+// version that allowed it) is an error too.
 func decodeScore(s string) (judging.Score, error) {
 	var sc judging.Score
-	err := json.Unmarshal([]byte(s), &sc)
-	return sc, err
+	if err := json.Unmarshal([]byte(s), &sc); err != nil {
+		return judging.Score{}, err
+	}
+	if math.IsNaN(sc.Total) || math.IsInf(sc.Total, 0) {
+		return judging.Score{}, errors.New("its total is not a finite number")
+	}
+	return sc, nil
 }
 
-// CategoryScores returns the counting scores of a category.
+// CategoryScores returns the counting scores of a category. A stored score that cannot be
+// read is left out and logged, so that one bad record does not take the category down.
 func (s *Store) CategoryScores(ctx context.Context, categoryID string) ([]judging.Score, error) {
-	vals, err := s.rdb.HVals(ctx, s.k.counting(categoryID)).Result()
+	key := s.k.counting(categoryID)
+	vals, err := s.rdb.HGetAll(ctx, key).Result()
 	if err != nil {
 		return nil, wrap("category scores", err)
 	}
 	out := make([]judging.Score, 0, len(vals))
-	for _, v := range vals {
+	for field, v := range vals {
 		sc, err := decodeScore(v)
 		if err != nil {
-			return nil, err
+			s.unreadable(key+" "+field, err)
+			continue
 		}
 		out = append(out, sc)
 	}
 	return out, nil
 }
 
-// ScoreHistory returns every version each judge gave the entry, oldest first.
+// ScoreHistory returns every version each judge gave the entry, oldest first; a version that
+// cannot be read is left out and logged.
 func (s *Store) ScoreHistory(ctx context.Context, entryID string) (map[string][]judging.Score, error) {
 	judges, err := s.rdb.SMembers(ctx, s.k.scorers(entryID)).Result()
 	if err != nil {
@@ -147,10 +164,11 @@ func (s *Store) ScoreHistory(ctx context.Context, entryID string) (map[string][]
 	}
 	out := make(map[string][]judging.Score, len(judges))
 	for i, j := range judges {
-		for _, v := range cmds[i].Val() {
+		for n, v := range cmds[i].Val() {
 			sc, err := decodeScore(v)
 			if err != nil {
-				return nil, err
+				s.unreadable(s.k.history(entryID, j)+" "+strconv.Itoa(n), err)
+				continue
 			}
 			out[j] = append(out[j], sc)
 		}

@@ -8,7 +8,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -56,6 +58,8 @@ type Store struct {
 	rdb redis.UniversalClient
 	k   keys
 	s   scripts
+	log *slog.Logger
+	bad sync.Map // records reported unreadable, so each is logged once
 }
 
 var _ judging.Store = (*Store)(nil)
@@ -74,9 +78,15 @@ func WithPrefix(prefix string) Option {
 	}
 }
 
+// WithLogger gives the Store a logger for what it survives rather than fails on, such as a
+// stored score it cannot read (default: discard).
+func WithLogger(log *slog.Logger) Option {
+	return func(s *Store) { s.log = log }
+}
+
 // New returns a Store on rdb.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, k: newKeys("awards:"), s: loadScripts()}
+	s := &Store{rdb: rdb, k: newKeys("awards:"), s: loadScripts(), log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -123,6 +133,14 @@ func (s *Store) Publish(ctx context.Context, e judging.Event) error {
 
 // EventsChannel is the pub/sub channel events are published on.
 func (s *Store) EventsChannel() string { return s.k.events() }
+
+// unreadable reports, once per record for the life of the Store, a stored record that cannot
+// be read and is left out of what a read returns.
+func (s *Store) unreadable(record string, err error) {
+	if _, seen := s.bad.LoadOrStore(record, true); !seen {
+		s.log.Warn("redisstore: a stored record cannot be read and is left out", "record", record, "err", err)
+	}
+}
 
 // wrap adds the operation to a Redis error; a failure to reach Redis also matches
 // judging.ErrUnavailable (503), a reply error stays internal (500).

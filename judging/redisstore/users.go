@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,8 +41,13 @@ func jsonMarshal(v any) (string, error) {
 	return string(b), err
 }
 
-// CreateUser stores a new user, claiming its email (case-insensitively) and storing its
-// invitation, if any, in the same step.
+// loginEmail is the login index's form of an email: trimmed and lower-cased, as it has always
+// been, so that every account ever created is found by the address it was created with.
+func loginEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a new user, claiming its email in the same step (ErrEmailTaken if the
+// email, or a look-alike of it (judging.EmailKey), belongs to another account) and storing
+// its invitation, if any.
 func (s *Store) CreateUser(ctx context.Context, u judging.User, inv judging.Invitation) error {
 	b, err := jsonMarshal(toRecord(u))
 	if err != nil {
@@ -57,7 +63,7 @@ func (s *Store) CreateUser(ctx context.Context, u judging.User, inv judging.Invi
 		}
 		hasInvite = "1"
 	}
-	keys := []string{s.k.email(judging.EmailKey(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inv.Hash), s.k.inviteOf(u.ID)}
+	keys := []string{s.k.email(loginEmail(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inv.Hash), s.k.inviteOf(u.ID), s.k.emailKey(judging.EmailKey(u.Email))}
 	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite, inv.Hash, inv.TTL.Milliseconds()).Text()
 	if err != nil {
 		return wrap("create user", err)
@@ -88,9 +94,13 @@ func decodeUser(b []byte) (judging.User, error) {
 	return r.user(), nil
 }
 
-// UserByEmail returns the user with this email, compared case-insensitively.
+// UserByEmail returns the user with this email, compared case-insensitively. An email typed
+// with invisible or fullwidth characters also finds the account stored in its clean form.
 func (s *Store) UserByEmail(ctx context.Context, email string) (judging.User, error) {
-	id, err := s.rdb.Get(ctx, s.k.email(judging.EmailKey(email))).Result()
+	id, err := s.rdb.Get(ctx, s.k.email(loginEmail(email))).Result()
+	if clean := loginEmail(judging.CleanEmail(email)); errors.Is(err, redis.Nil) && clean != loginEmail(email) {
+		id, err = s.rdb.Get(ctx, s.k.email(clean)).Result()
+	}
 	if errors.Is(err, redis.Nil) {
 		return judging.User{}, judging.ErrNotFound
 	}
