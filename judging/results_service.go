@@ -64,8 +64,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 			case admin || cr.Revealed:
 				cr.Ranking = rows
 			default:
-				cr.PlacesShown = min(shown, len(rows))
-				cr.Ranking = rows[len(rows)-cr.PlacesShown:]
+				cr.Ranking, cr.PlacesShown = bottomPlaces(rows, shown)
 			}
 			if admin && shown > 0 {
 				cr.PlacesShown = shown
@@ -83,7 +82,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	return out, nil
 }
 
-// Ranking returns one category's full ranking and the places shown of it: for the reveal.
+// ranking returns one category's full ranking: for the reveal.
 func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
 	entries, err := s.submittedEntries(ctx, c.ID)
 	if err != nil {
@@ -176,7 +175,8 @@ type RevealResult struct {
 }
 
 // Reveal shows a category to everyone: all of it, or with step one more place each call,
-// from last place to the winner; at the last place the category is revealed.
+// from last place to the winner; at the last place the category is revealed. A place is one
+// rank: the entries sharing it are shown together (see Places).
 func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step bool) (RevealResult, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return RevealResult{}, err
@@ -196,19 +196,20 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	if err != nil {
 		return RevealResult{}, err
 	}
-	res := RevealResult{CategoryID: categoryID, Places: len(rows)}
+	places := len(Places(rows))
+	res := RevealResult{CategoryID: categoryID, Places: places}
 	if step {
-		shown, err := s.store.RevealStep(ctx, categoryID, len(rows))
+		shown, err := s.store.RevealStep(ctx, categoryID, places)
 		if err != nil {
 			return RevealResult{}, err
 		}
 		res.PlacesShown = shown
-		res.Revealed = shown >= len(rows)
+		res.Revealed = shown >= places
 	} else {
 		if err := s.store.Reveal(ctx, categoryID); err != nil {
 			return RevealResult{}, err
 		}
-		res.PlacesShown, res.Revealed = len(rows), true
+		res.PlacesShown, res.Revealed = places, true
 	}
 	s.publish(ctx, Event{Type: EventReveal, CategoryID: categoryID})
 	return res, nil

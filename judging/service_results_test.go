@@ -154,10 +154,11 @@ func TestService_Results(t *testing.T) {
 	})
 
 	t.Run("a reveal shows the whole category to everyone", func(t *testing.T) {
-		// POST /ceremony/reveal {category_id} → the whole category is revealed.
+		// POST /ceremony/reveal {category_id} → the whole category is revealed: its 3 places
+		// (a place is one rank; the unscored entries are the last).
 		h := h.on(t)
 		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, false))(t)
-		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true, PlacesShown: 4, Places: 4}, rr); diff != "" {
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true, PlacesShown: 3, Places: 3}, rr); diff != "" {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
 		h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
@@ -195,24 +196,28 @@ func TestService_Results(t *testing.T) {
 func TestService_Reveal_step(t *testing.T) {
 	// {category_id, step: true}: one more place per call, from last place to the winner; until the
 	// last step the category is not in revealed, and non-admins see only the rows shown so far.
+	// A place is one rank: the fixture's places are the unscored delta, charlie, then alpha
+	// and bravo tied first, shown together.
 	f := newResultsFixture(t)
 	h := f.h
 	full := f.ranking()
+	rowsShown := []int{1, 2, 4} // rows shown after each step
+	places := len(rowsShown)
 	public := judging.Actor{}
 	ceremonyAt := fixture().CeremonyAt
-	for k := 1; k <= len(full)+1; k++ {
-		shown := min(k, len(full))
-		done := shown == len(full)
+	for k := 1; k <= places+1; k++ {
+		shown := min(k, places)
+		done := shown == places
 		t.Run(fmt.Sprintf("step %d", k), func(t *testing.T) {
 			h := h.on(t)
 			rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
-			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: done, PlacesShown: shown, Places: len(full)}, rr); diff != "" {
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: done, PlacesShown: shown, Places: places}, rr); diff != "" {
 				t.Fatalf("reveal (-want +got):\n%s", diff)
 			}
 			h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
 
 			want := sealed()
-			want[0].Revealed, want[0].Ranking = done, full[len(full)-shown:]
+			want[0].Revealed, want[0].Ranking = done, full[len(full)-rowsShown[shown-1]:]
 			if !done {
 				want[0].PlacesShown = shown
 			}
@@ -235,6 +240,82 @@ func TestService_Reveal_step(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestService_Reveal_stepByRank(t *testing.T) {
+	// A place is one rank, shown from the bottom: entries sharing a rank appear together in one
+	// step; places_shown and places count places, and so does GET /ceremony's partial.
+	h := newService(t)
+	j := h.judge([]string{catCSR, catDrones})
+	csr := func(commitment float64) judging.ScoreInput {
+		return judging.ScoreInput{Scores: map[string]float64{"commitment": commitment}}
+	}
+	scored := func(cat, title string, in judging.ScoreInput) judging.Entry {
+		e := h.entry(h.exhibitor(title+" Co"), cat, title)
+		h.assign(j, e)
+		h.score(j, e, in)
+		return e
+	}
+	top := scored(catCSR, "Alpha", csr(5))
+	mid1, mid2, mid3 := scored(catCSR, "Bravo", csr(3)), scored(catCSR, "Charlie", csr(3)), scored(catCSR, "Delta", csr(3))
+	low := scored(catCSR, "Echo", csr(1))
+	scored(catDrones, "Kilo", drones(50, 3))
+	scored(catDrones, "Lima", drones(50, 3))
+	public := judging.Actor{}
+	shownIDs := func(t *testing.T, cat string) []string {
+		t.Helper()
+		for _, c := range must(h.svc.Results(h.ctx, public))(t).Categories {
+			if c.ID == cat {
+				var ids []string
+				for _, r := range c.Ranking {
+					ids = append(ids, r.EntryID)
+				}
+				return ids
+			}
+		}
+		t.Fatalf("no category %s", cat)
+		return nil
+	}
+
+	t.Run("a three-way tie in the middle is one step", func(t *testing.T) {
+		h := h.on(t)
+		for i, want := range [][]string{
+			{low.ID},
+			{mid1.ID, mid2.ID, mid3.ID, low.ID},
+			{top.ID, mid1.ID, mid2.ID, mid3.ID, low.ID},
+		} {
+			shown := i + 1
+			rr := must(h.svc.Reveal(h.ctx, h.admin, catCSR, true))(t)
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCSR, Revealed: shown == 3, PlacesShown: shown, Places: 3}, rr); diff != "" {
+				t.Fatalf("step %d (-want +got):\n%s", shown, diff)
+			}
+			if diff := cmp.Diff(want, shownIDs(t, catCSR)); diff != "" {
+				t.Fatalf("step %d: the public sees (-want +got):\n%s", shown, diff)
+			}
+			if got, want := must(h.svc.Ceremony(h.ctx))(t).Partial[catCSR], shown%3; got != want {
+				t.Fatalf("step %d: GET /ceremony partial = %d, want %d", shown, got, want)
+			}
+		}
+	})
+
+	t.Run("an all-tied category is revealed in one step", func(t *testing.T) {
+		h := h.on(t)
+		rr := must(h.svc.Reveal(h.ctx, h.admin, catDrones, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catDrones, Revealed: true, PlacesShown: 1, Places: 1}, rr); diff != "" {
+			t.Fatalf("reveal (-want +got):\n%s", diff)
+		}
+		if got := len(shownIDs(t, catDrones)); got != 2 {
+			t.Fatalf("the public sees %d rows, want both tied entries", got)
+		}
+	})
+
+	t.Run("an empty category is revealed in one step", func(t *testing.T) {
+		h := h.on(t)
+		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true}, rr); diff != "" {
+			t.Fatalf("reveal (-want +got):\n%s", diff)
+		}
+	})
 }
 
 func TestService_Results_trimmedMean(t *testing.T) {

@@ -76,9 +76,9 @@ type Store interface {
 
 	// Reveal reveals a whole category.
 	Reveal(ctx context.Context, categoryID string) error
-	// RevealStep shows one more place of a category of rows places; the category becomes
-	// revealed at the last. It returns the places shown.
-	RevealStep(ctx context.Context, categoryID string, rows int) (int, error)
+	// RevealStep shows one more place of a category that has places places (a place is one
+	// rank, see Places); the category becomes revealed at the last. It returns the places shown.
+	RevealStep(ctx context.Context, categoryID string, places int) (int, error)
 	// Ceremony returns the revealed categories and the places shown of partly revealed ones.
 	Ceremony(ctx context.Context) (revealed []string, partial map[string]int, err error)
 }

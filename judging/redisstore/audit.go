@@ -53,9 +53,9 @@ func (s *Store) Reveal(ctx context.Context, categoryID string) error {
 	return wrap("reveal", err)
 }
 
-// RevealStep shows one more place of a category of rows places.
-func (s *Store) RevealStep(ctx context.Context, categoryID string, rows int) (int, error) {
-	n, err := s.s.revealStep.Run(ctx, s.rdb, []string{s.k.revealed(), s.k.partial()}, categoryID, rows).Int()
+// RevealStep shows one more place of a category that has places places.
+func (s *Store) RevealStep(ctx context.Context, categoryID string, places int) (int, error) {
+	n, err := s.s.revealStep.Run(ctx, s.rdb, []string{s.k.revealed(), s.k.partial()}, categoryID, places).Int()
 	return n, wrap("reveal step", err)
 }
 

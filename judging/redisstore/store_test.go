@@ -597,7 +597,7 @@ func TestStore_SaveScore(t *testing.T) {
 }
 
 func TestStore_Reveal(t *testing.T) {
-	// Step reveals count places up to rows; the last reveals the category; a whole reveal clears the count.
+	// Step reveals count places up to the category's places; the last reveals the category; a whole reveal clears the count.
 	ctx := t.Context()
 	s := redisstore.New(redistest.New(t))
 	for want := 1; want <= 3; want++ {
