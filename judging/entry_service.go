@@ -107,7 +107,9 @@ func (s *Service) UpdateEntry(ctx context.Context, a Actor, id string, in EntryI
 	return e, nil
 }
 
-// SubmitEntry submits its owner's draft for judging, until submissions close.
+// SubmitEntry submits its owner's draft for judging, until submissions close and unless its
+// category is revealed or being revealed (ErrCategoryRevealed): a ranking being revealed never
+// gains a row.
 func (s *Service) SubmitEntry(ctx context.Context, a Actor, id string) (Entry, error) {
 	e, err := s.Entry(ctx, a, id)
 	if err != nil {

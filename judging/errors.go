@@ -74,6 +74,7 @@ var (
 	ErrWrongCategory      = &Error{KindConflict, "wrong_category", "This judge does not judge the entry's category."}
 	ErrNotSubmitted       = &Error{KindConflict, "not_submitted", "Only submitted entries can be judged."}
 	ErrAlreadyRevealed    = &Error{KindConflict, "already_revealed", "This category is already revealed."}
+	ErrCategoryRevealed   = &Error{KindConflict, "category_revealed", "This category is revealed or being revealed: its scores, assignments and entries can no longer change."}
 	ErrTooLarge           = &Error{KindTooLarge, "body_too_large", "The request body is over 1 MiB."}
 	ErrRateLimited        = &Error{KindRateLimited, "rate_limited", "Too many failed attempts; try again later."}
 	ErrUnavailable        = &Error{KindUnavailable, "unavailable", "The store does not answer."}

@@ -41,7 +41,8 @@ type Store interface {
 	// when draftOnly (else ErrAlreadySubmitted) and that its category did not change once
 	// submitted (else ErrAlreadySubmitted).
 	UpdateEntry(ctx context.Context, e Entry, draftOnly bool) (Entry, error)
-	// SubmitEntry moves a draft to submitted; ErrAlreadySubmitted if it is not a draft.
+	// SubmitEntry moves a draft to submitted; ErrAlreadySubmitted if it is not a draft,
+	// ErrCategoryRevealed if its category is frozen (revealed or being revealed).
 	SubmitEntry(ctx context.Context, id string, at time.Time) (Entry, error)
 	// Entries lists entries in creation order: all of them, one owner's, or one judge's assigned.
 	Entries(ctx context.Context, scope EntryScope) ([]Entry, error)
@@ -51,16 +52,18 @@ type Store interface {
 	// Assignments returns the current assignments and recusals.
 	Assignments(ctx context.Context) (AssignmentState, error)
 	// Assign adds assignments that are not there yet, skipping recused pairs; it returns how
-	// many it added.
+	// many it added. It adds none and returns ErrCategoryRevealed if one of their categories
+	// is frozen (checked per batch of a few hundred, each batch atomic).
 	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
 	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
 	// counting, recording that in the audit trail with who did it. It reports whether an
-	// assignment existed.
+	// assignment existed; ErrCategoryRevealed (and nothing changed) if the category is frozen.
 	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
 
 	// SaveScore writes a score version, its history, the category's tally state and an audit
 	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme
-	// is still at w.ProgrammeRev (else ErrStale). The same body as the counting one changes
+	// is still at w.ProgrammeRev (else ErrStale) and the category is not frozen (else
+	// ErrCategoryRevealed, even for the same body). The same body as the counting one changes
 	// nothing and returns the counting score with changed false.
 	SaveScore(ctx context.Context, w ScoreWrite) (sc Score, changed bool, err error)
 	// CategoryScores returns the counting scores of a category: what its tally needs.
@@ -74,7 +77,8 @@ type Store interface {
 	// AuditHead returns the hash the last audit record should carry.
 	AuditHead(ctx context.Context) (string, error)
 
-	// Reveal reveals a whole category.
+	// Reveal reveals a whole category. The first reveal, whole or step, freezes the category:
+	// from then on SaveScore, Withdraw, Assign and SubmitEntry refuse changes in it.
 	Reveal(ctx context.Context, categoryID string) error
 	// RevealStep shows one more place of a category that has places places (a place is one
 	// rank, see Places); the category becomes revealed at the last. It returns the places shown.

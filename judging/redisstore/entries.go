@@ -99,9 +99,10 @@ func (s *Store) UpdateEntry(ctx context.Context, e judging.Entry, draftOnly bool
 	return s.Entry(ctx, e.ID)
 }
 
-// SubmitEntry moves a draft to submitted.
+// SubmitEntry moves a draft to submitted, unless its category is revealed or being revealed.
 func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judging.Entry, error) {
-	res, err := s.s.submitEntry.Run(ctx, s.rdb, []string{s.k.entry(id)}, at.UTC().Format(time.RFC3339Nano)).Text()
+	keys := []string{s.k.entry(id), s.k.revealed(), s.k.partial()}
+	res, err := s.s.submitEntry.Run(ctx, s.rdb, keys, at.UTC().Format(time.RFC3339Nano)).Text()
 	if err != nil {
 		return judging.Entry{}, wrap("submit entry", err)
 	}
@@ -110,6 +111,8 @@ func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judgi
 		return judging.Entry{}, judging.ErrNotFound
 	case "SUBMITTED":
 		return judging.Entry{}, judging.ErrAlreadySubmitted
+	case "REVEALED":
+		return judging.Entry{}, judging.ErrCategoryRevealed
 	}
 	return s.Entry(ctx, id)
 }

@@ -19,7 +19,8 @@ import (
 //go:embed lua/*.lua
 var luaFiles embed.FS
 
-// scripts are loaded once; those that append to the audit trail get audit.lua in front.
+// scripts are loaded once; those that append to the audit trail get audit.lua in front, those
+// that refuse changes to a revealed category frozen.lua.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
 	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
@@ -33,14 +34,14 @@ func loadScripts() scripts {
 		}
 		return string(b)
 	}
-	audit := read("audit")
+	audit, frozen := read("audit"), read("frozen")
 	return scripts{
-		saveScore:    redis.NewScript(audit + read("save_score")),
-		withdraw:     redis.NewScript(audit + read("withdraw")),
-		assign:       redis.NewScript(read("assign")),
+		saveScore:    redis.NewScript(audit + frozen + read("save_score")),
+		withdraw:     redis.NewScript(audit + frozen + read("withdraw")),
+		assign:       redis.NewScript(frozen + read("assign")),
 		putProgramme: redis.NewScript(read("put_programme")),
 		updateEntry:  redis.NewScript(read("update_entry")),
-		submitEntry:  redis.NewScript(read("submit_entry")),
+		submitEntry:  redis.NewScript(frozen + read("submit_entry")),
 		createUser:   redis.NewScript(read("create_user")),
 		redeemInvite: redis.NewScript(read("redeem_invite")),
 		revealStep:   redis.NewScript(read("reveal_step")),
