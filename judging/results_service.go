@@ -29,7 +29,8 @@ type Results struct {
 
 // Results returns the rankings the caller may see: an admin every category with its
 // normalised ranking; anyone else only revealed categories, and of a category being revealed
-// step by step only the places shown so far. Sealed categories carry no ranking.
+// step by step only the places shown so far. Sealed categories carry no ranking and cost no
+// read of their entries.
 func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	p, _, err := s.programme(ctx)
 	if err != nil {
@@ -42,23 +43,25 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	admin := a.Is(RoleAdmin)
 	out := Results{Categories: make([]CategoryResults, 0, len(p.Categories))}
 	var all []JudgeTotal // every category's totals, for the admin's normalised rankings
-	var entries map[string][]EntryRef
+	entries := map[string][]EntryRef{}
 	plain := map[string][]ResultRow{}
 	for _, c := range p.Categories {
 		cr := CategoryResults{ID: c.ID, Name: c.Name, Revealed: revealed[c.ID]}
 		shown := partial[c.ID]
 		if admin || cr.Revealed || shown > 0 {
-			if entries == nil {
-				if entries, err = s.submittedEntries(ctx, ""); err != nil {
-					return Results{}, err
-				}
+			// Only the categories the caller may see are read, and of them only what a
+			// ranking row shows of the submitted entries.
+			refs, err := s.store.EntryRefs(ctx, c.ID)
+			if err != nil {
+				return Results{}, err
 			}
+			entries[c.ID] = refs
 			totals, err := s.categoryTotals(ctx, c.ID)
 			if err != nil {
 				return Results{}, err
 			}
 			all = append(all, totals...)
-			rows := Tally(c, entries[c.ID], totals)
+			rows := Tally(c, refs, totals)
 			plain[c.ID] = rows
 			switch {
 			case admin || cr.Revealed:
@@ -84,7 +87,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 
 // ranking returns one category's full ranking: for the reveal.
 func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
-	entries, err := s.submittedEntries(ctx, c.ID)
+	refs, err := s.store.EntryRefs(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,23 +95,7 @@ func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) 
 	if err != nil {
 		return nil, err
 	}
-	return Tally(c, entries[c.ID], totals), nil
-}
-
-// submittedEntries groups the submitted entries (of one category, or all with "") by
-// category: drafts are never ranked.
-func (s *Service) submittedEntries(ctx context.Context, categoryID string) (map[string][]EntryRef, error) {
-	es, err := s.store.Entries(ctx, EntryScope{CategoryID: categoryID})
-	if err != nil {
-		return nil, err
-	}
-	by := map[string][]EntryRef{}
-	for _, e := range es {
-		if e.Status == StatusSubmitted {
-			by[e.CategoryID] = append(by[e.CategoryID], EntryRef{ID: e.ID, Title: e.Title, Company: e.Company})
-		}
-	}
-	return by, nil
+	return Tally(c, refs, totals), nil
 }
 
 func (s *Service) categoryTotals(ctx context.Context, categoryID string) ([]JudgeTotal, error) {

@@ -1,11 +1,14 @@
 package judging_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -316,6 +319,65 @@ func TestService_Reveal_stepByRank(t *testing.T) {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// readSpy is the real store, recording which categories' entries a use case reads.
+type readSpy struct {
+	judging.Store
+	mu     sync.Mutex
+	refs   []string // categories read through EntryRefs
+	listed int      // calls to Entries, which read whole entries
+}
+
+func (s *readSpy) EntryRefs(ctx context.Context, categoryID string) ([]judging.EntryRef, error) {
+	s.mu.Lock()
+	s.refs = append(s.refs, categoryID)
+	s.mu.Unlock()
+	return s.Store.EntryRefs(ctx, categoryID)
+}
+
+func (s *readSpy) Entries(ctx context.Context, scope judging.EntryScope) ([]judging.Entry, error) {
+	s.mu.Lock()
+	s.listed++
+	s.mu.Unlock()
+	return s.Store.Entries(ctx, scope)
+}
+
+func (s *readSpy) take() (refs []string, listed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs, listed = s.refs, s.listed
+	s.refs, s.listed = nil, 0
+	return refs, listed
+}
+
+func TestService_Results_reads(t *testing.T) {
+	// Public results read only the categories the caller may see, and of them only what a
+	// ranking shows of the submitted entries: never whole entries, drafts included (entry spam
+	// slowed the public results). Admins may read every category.
+	f := newResultsFixture(t)
+	h := f.h
+	h.entry(h.exhibitor("Golf Co"), catCSR, "Golf") // a sealed category with an entry
+	spy := &readSpy{Store: h.store}
+	svc := must(judging.NewService(judging.Deps{Store: spy, Clock: h.clock, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
+
+	must(svc.Results(h.ctx, judging.Actor{}))(t)
+	if refs, listed := spy.take(); len(refs) != 0 || listed != 0 {
+		t.Fatalf("nothing revealed: the public's results read entries of %v and listed entries %d times", refs, listed)
+	}
+	must(svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+	spy.take()
+	for name, a := range f.others(t) {
+		must(svc.Results(h.ctx, a))(t)
+		refs, listed := spy.take()
+		if diff := cmp.Diff([]string{catCyber}, refs); diff != "" || listed != 0 {
+			t.Fatalf("%s: results read the entries of (-want +got):\n%s\nand listed whole entries %d times, want 0", name, diff, listed)
+		}
+	}
+	must(svc.Results(h.ctx, h.admin))(t)
+	if refs, listed := spy.take(); !cmp.Equal(refs, []string{catCyber, catDrones, catCSR}) || listed != 0 {
+		t.Fatalf("admin: results read the entries of %v and listed entries %d times; want every category, through EntryRefs", refs, listed)
+	}
 }
 
 func TestService_Results_trimmedMean(t *testing.T) {

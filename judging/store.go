@@ -35,7 +35,9 @@ type Store interface {
 	// removed holds entries (else ErrCategoryInUse). It returns the new revision.
 	PutProgramme(ctx context.Context, p Programme, expectRev int64, changed, removed []string) (int64, error)
 
-	CreateEntry(ctx context.Context, e Entry) error
+	// CreateEntry stores a new entry if its owner has fewer than maxPerOwner entries (drafts
+	// included), checked in the same atomic step; else ErrTooManyEntries.
+	CreateEntry(ctx context.Context, e Entry, maxPerOwner int) error
 	Entry(ctx context.Context, id string) (Entry, error)
 	// UpdateEntry replaces e's editable fields, atomically checking that it is still a draft
 	// when draftOnly (else ErrAlreadySubmitted) and that its category did not change once
@@ -46,6 +48,9 @@ type Store interface {
 	SubmitEntry(ctx context.Context, id string, at time.Time) (Entry, error)
 	// Entries lists entries in creation order: all of them, one owner's, or one judge's assigned.
 	Entries(ctx context.Context, scope EntryScope) ([]Entry, error)
+	// EntryRefs returns what a ranking shows of a category's submitted entries, reading only
+	// those fields, so that drafts and long descriptions cost a ranking nothing.
+	EntryRefs(ctx context.Context, categoryID string) ([]EntryRef, error)
 
 	// Assigned reports whether the judge is currently assigned to the entry (not recused).
 	Assigned(ctx context.Context, entryID, judgeID string) (bool, error)

@@ -22,7 +22,7 @@ var luaFiles embed.FS
 // scripts are loaded once; those that append to the audit trail get audit.lua in front, those
 // that refuse changes to a revealed category frozen.lua.
 type scripts struct {
-	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
+	saveScore, withdraw, assign, putProgramme, createEntry, updateEntry, submitEntry,
 	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
 }
 
@@ -40,6 +40,7 @@ func loadScripts() scripts {
 		withdraw:     redis.NewScript(audit + frozen + read("withdraw")),
 		assign:       redis.NewScript(frozen + read("assign")),
 		putProgramme: redis.NewScript(read("put_programme")),
+		createEntry:  redis.NewScript(read("create_entry")),
 		updateEntry:  redis.NewScript(read("update_entry")),
 		submitEntry:  redis.NewScript(frozen + read("submit_entry")),
 		createUser:   redis.NewScript(read("create_user")),

@@ -382,7 +382,7 @@ func TestStore_Entries(t *testing.T) {
 	s := redisstore.New(redistest.New(t))
 	mk := func(id, owner, category string, at time.Duration) judging.Entry {
 		e := judging.Entry{ID: id, CategoryID: category, Title: id, Links: []string{}, Status: judging.StatusDraft, OwnerID: owner, CreatedAt: t0.Add(at), UpdatedAt: t0.Add(at)}
-		if err := s.CreateEntry(ctx, e); err != nil {
+		if err := s.CreateEntry(ctx, e, judging.DefaultMaxEntriesPerExhibitor); err != nil {
 			t.Fatal(err)
 		}
 		return e
