@@ -140,12 +140,14 @@ func (s *Service) Ceremony(ctx context.Context) (CeremonyState, error) {
 	if err != nil {
 		return CeremonyState{}, err
 	}
-	st := CeremonyState{Revealed: rev, Partial: partial}
+	st := CeremonyState{Revealed: rev, Partial: map[string]int{}}
 	if st.Revealed == nil {
 		st.Revealed = []string{}
 	}
-	if st.Partial == nil {
-		st.Partial = map[string]int{}
+	for c, n := range partial {
+		if n > 0 { // 0: frozen by a step reveal whose first place is not stored yet
+			st.Partial[c] = n
+		}
 	}
 	if !p.CeremonyAt.IsZero() {
 		st.CeremonyAt = &p.CeremonyAt
@@ -179,24 +181,28 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	if !ok {
 		return RevealResult{}, ErrUnknownCategory
 	}
+	// Freeze first, then count: from the freeze no score or entry can change the ranking, so
+	// the places counted are those the steps show.
+	if step {
+		err = s.store.Freeze(ctx, categoryID)
+	} else {
+		err = s.store.Reveal(ctx, categoryID)
+	}
+	if err != nil {
+		return RevealResult{}, err
+	}
 	rows, err := s.ranking(ctx, *c)
 	if err != nil {
 		return RevealResult{}, err
 	}
 	places := len(Places(rows))
-	res := RevealResult{CategoryID: categoryID, Places: places}
+	res := RevealResult{CategoryID: categoryID, Places: places, PlacesShown: places, Revealed: true}
 	if step {
 		shown, err := s.store.RevealStep(ctx, categoryID, places)
 		if err != nil {
 			return RevealResult{}, err
 		}
-		res.PlacesShown = shown
-		res.Revealed = shown >= places
-	} else {
-		if err := s.store.Reveal(ctx, categoryID); err != nil {
-			return RevealResult{}, err
-		}
-		res.PlacesShown, res.Revealed = places, true
+		res.PlacesShown, res.Revealed = shown, shown >= places
 	}
 	s.publish(ctx, Event{Type: EventReveal, CategoryID: categoryID})
 	return res, nil

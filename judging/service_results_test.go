@@ -380,6 +380,27 @@ func TestService_Results_reads(t *testing.T) {
 	}
 }
 
+func TestService_Reveal_interruptedStep(t *testing.T) {
+	// A step reveal freezes the category before it counts places; if it stops there, the
+	// category is frozen but nothing is shown: GET /ceremony lists no partial place, the
+	// public sees no ranking, and the next step shows the first place.
+	f := newResultsFixture(t)
+	h := f.h
+	must(0, h.store.Freeze(h.ctx, catCyber))(t)
+	_, err := h.svc.SubmitScore(h.ctx, f.j1, f.delta.ID, cyber(1, 1))
+	wantErr(t, err, judging.ErrCategoryRevealed)
+	if cer := must(h.svc.Ceremony(h.ctx))(t); len(cer.Partial) != 0 || len(cer.Revealed) != 0 {
+		t.Fatalf("ceremony = %+v, want nothing revealed", cer)
+	}
+	if diff := cmp.Diff(sealed(), must(h.svc.Results(h.ctx, judging.Actor{}))(t).Categories); diff != "" {
+		t.Fatalf("the public sees (-want +got):\n%s", diff)
+	}
+	rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+	if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, PlacesShown: 1, Places: 3}, rr); diff != "" {
+		t.Fatalf("the next step (-want +got):\n%s", diff)
+	}
+}
+
 func TestService_Results_trimmedMean(t *testing.T) {
 	// "tally": "trimmed_mean": drop one highest and one lowest when at least 5 judges scored.
 	h := newService(t)

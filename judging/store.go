@@ -85,6 +85,10 @@ type Store interface {
 	// Reveal reveals a whole category. The first reveal, whole or step, freezes the category:
 	// from then on SaveScore, Withdraw, Assign and SubmitEntry refuse changes in it.
 	Reveal(ctx context.Context, categoryID string) error
+	// Freeze freezes a category without showing anything: it becomes "being revealed" with 0
+	// places shown, unless it is revealed or being revealed already. A step reveal freezes
+	// first, so that the places it counts cannot change before the step is stored.
+	Freeze(ctx context.Context, categoryID string) error
 	// RevealStep shows one more place of a category that has places places (a place is one
 	// rank, see Places); the category becomes revealed at the last. It returns the places shown.
 	RevealStep(ctx context.Context, categoryID string, places int) (int, error)

@@ -15,8 +15,8 @@ import (
 func TestStore_Freeze(t *testing.T) {
 	// The first reveal (whole or step) freezes the category: the store refuses a score, a
 	// withdrawal, an assignment or a submitted entry in it, atomically, and writes nothing.
-	for _, step := range []bool{false, true} {
-		t.Run(fmt.Sprintf("step=%v", step), func(t *testing.T) {
+	for _, how := range []string{"whole", "step", "freeze only"} {
+		t.Run(how, func(t *testing.T) {
 			r := newRig(t)
 			s, ctx := r.store, r.ctx
 			e, other := r.entry("Acme"), r.entry("Beta")
@@ -26,10 +26,13 @@ func TestStore_Freeze(t *testing.T) {
 			must(save(s, ctx, r.write(j, e, body, 50)))(t)
 			ex := must(r.svc.Register(ctx, judging.Registration{Email: "late@awards.test", Password: "correct horse battery", Company: "Late", Country: "FR"}))(t)
 			draft := must(r.svc.CreateEntry(ctx, judging.Actor{ID: ex.ID, Role: judging.RoleExhibitor}, judging.EntryInput{CategoryID: cat, Title: "Late"}))(t)
-			if step {
+			switch how {
+			case "whole":
+				must(0, s.Reveal(ctx, cat))(t)
+			case "step":
 				must(s.RevealStep(ctx, cat, 2))(t)
-			} else if err := s.Reveal(ctx, cat); err != nil {
-				t.Fatal(err)
+			default: // a step reveal interrupted between its freeze and its first place
+				must(0, s.Freeze(ctx, cat))(t)
 			}
 			auditBefore, asgBefore := must(s.Audit(ctx))(t), must(s.Assignments(ctx))(t)
 
@@ -128,7 +131,7 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 			for range judges {
 				<-first // every judge has scored every entry at least once, and goes on
 			}
-			must(r.svc.Reveal(ctx, r.admin, cat, step))(t)
+			rr := must(r.svc.Reveal(ctx, r.admin, cat, step))(t)
 			revealed.Store(true)
 			atReveal := must(r.store.CategoryScores(ctx, cat))(t)
 			publicAtReveal := must(r.svc.Results(ctx, judging.Actor{}))(t)
@@ -155,6 +158,11 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 				if diff := cmp.Diff(acked[key{sc.JudgeID, sc.EntryID}], sc); diff != "" {
 					t.Fatalf("the counting score of %s/%s is not the last one acknowledged (-acknowledged +counting):\n%s", sc.JudgeID, sc.EntryID, diff)
 				}
+			}
+			// The places the reveal counted are those of the frozen ranking.
+			full := must(r.svc.Results(ctx, r.admin))(t).Categories[0].Ranking
+			if got, want := rr.Places, len(judging.Places(full)); got != want {
+				t.Fatalf("the reveal counted %d places, the frozen ranking has %d", got, want)
 			}
 			if res := must(r.svc.VerifyAudit(ctx, r.admin))(t); !res.OK {
 				t.Fatalf("audit verify = %+v", res)

@@ -23,7 +23,7 @@ var luaFiles embed.FS
 // that refuse changes to a revealed category frozen.lua.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, createEntry, updateEntry, submitEntry,
-	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
+	createUser, redeemInvite, freeze, revealStep, addFailure, reserve *redis.Script
 }
 
 func loadScripts() scripts {
@@ -45,6 +45,7 @@ func loadScripts() scripts {
 		submitEntry:  redis.NewScript(frozen + read("submit_entry")),
 		createUser:   redis.NewScript(read("create_user")),
 		redeemInvite: redis.NewScript(read("redeem_invite")),
+		freeze:       redis.NewScript(read("freeze")),
 		revealStep:   redis.NewScript(read("reveal_step")),
 		addFailure:   redis.NewScript(read("add_failure")),
 		reserve:      redis.NewScript(read("reserve")),
