@@ -137,6 +137,19 @@ func TestLoadProgramme(t *testing.T) {
 		if got, want := p.Categories[0].Tally, judging.TallyMean; got != want {
 			t.Fatalf("tally %q, want %q", got, want)
 		}
+		if got, want := p.EntriesPerExhibitor(), 20; got != want {
+			t.Fatalf("entries per exhibitor %d, want %d", got, want)
+		}
+	})
+	t.Run("OKMaxEntries", func(t *testing.T) {
+		// max_entries_per_exhibitor sets the cap on entries per exhibitor.
+		p, err := LoadProgramme(writeProgramme(t, "max_entries_per_exhibitor: 5\n"+smallProgramme))
+		if err != nil {
+			t.Fatalf("LoadProgramme: %v", err)
+		}
+		if got, want := p.EntriesPerExhibitor(), 5; got != want {
+			t.Fatalf("entries per exhibitor %d, want %d", got, want)
+		}
 	})
 
 	tests := []struct {
@@ -168,6 +181,11 @@ func TestLoadProgramme(t *testing.T) {
 			name:    "ErrRule: tally is mean or trimmed_mean",
 			yaml:    strings.Replace(smallProgramme, "    name: Cyber\n", "    name: Cyber\n    tally: median\n", 1),
 			wantErr: `categories[0].tally: "median" is not "mean" or "trimmed_mean"`,
+		},
+		{
+			name:    "ErrRule: max_entries_per_exhibitor is 1 to 1000",
+			yaml:    "max_entries_per_exhibitor: 1001\n" + smallProgramme,
+			wantErr: "max_entries_per_exhibitor must be between 1 and 1000",
 		},
 		{
 			name:    "ErrSyntax: a date that is not a date",

@@ -19,7 +19,8 @@ const MaxJudgesPerEntry = 50
 // AutoAssign tops every submitted entry up to judgesPerEntry judges of its category, never a
 // conflicted or recused judge, spreading load evenly. Existing assignments are kept (with or
 // without scores), so running it again changes nothing and a judge's queue never shrinks
-// under them.
+// under them. Entries of revealed categories are left out (their assignments still count in
+// the load); a reveal racing the call is refused by the store (ErrCategoryRevealed).
 func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (AssignResult, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return AssignResult{}, err
@@ -39,10 +40,14 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 	if err != nil {
 		return AssignResult{}, err
 	}
+	frozen, err := s.frozenCategories(ctx)
+	if err != nil {
+		return AssignResult{}, err
+	}
 	in := AssignInput{JudgesPerEntry: judgesPerEntry, Blocked: state.Recused}
 	category := map[string]string{}
 	for _, e := range entries {
-		if e.Status == StatusSubmitted {
+		if e.Status == StatusSubmitted && !frozen[e.CategoryID] {
 			in.Entries = append(in.Entries, AssignEntry{ID: e.ID, CategoryID: e.CategoryID, Company: e.Company})
 			category[e.ID] = e.CategoryID
 		}
@@ -82,10 +87,14 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 
 // Assign asks one judge to score one entry. It is a conflict (ErrConflictOfInterest) when the
 // judge is affiliated with the entry's company or recused from it; adding an existing
-// assignment again changes nothing.
+// assignment again changes nothing. Once the entry's category is revealed it is
+// ErrCategoryRevealed, checked after the judge and entry exist and before the other conflicts.
 func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
 	j, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
+		return err
+	}
+	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
 	ca := CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}
@@ -112,17 +121,23 @@ func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
 }
 
 // Unassign ends an assignment; a score the judge gave the entry stops counting (it stays in
-// the audit trail). Ending one that is not there changes nothing.
+// the audit trail). Ending one that is not there changes nothing. Once the entry's category
+// is revealed it is ErrCategoryRevealed, even for a pair that is not assigned.
 func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	_, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
+		return err
+	}
+	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
 	return s.withdraw(ctx, a, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
 }
 
 // Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
-// for good and any score they gave it stops counting.
+// for good and any score they gave it stops counting. Once the entry's category is revealed
+// it is ErrCategoryRevealed (a repeat too); an entry the judge is neither assigned to nor
+// recused from stays ErrNotFound.
 func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return err
@@ -141,9 +156,12 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 			return err
 		}
 		if slices.Contains(state.Recused, Assignment{JudgeID: a.ID, EntryID: entryID}) {
-			return nil // recusing twice changes nothing
+			return s.checkNotFrozen(ctx, e.CategoryID) // recusing twice changes nothing
 		}
 		return ErrNotFound
+	}
+	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
+		return err
 	}
 	return s.withdraw(ctx, a, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
 }

@@ -3,10 +3,13 @@ package judging
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 )
 
-// CreateEntry stores a new draft entry for an exhibitor, until submissions close.
+// CreateEntry stores a new draft entry for an exhibitor, until submissions close and while
+// they have fewer entries than the programme's max_entries_per_exhibitor (ErrTooManyEntries,
+// checked atomically by the store so parallel creates cannot pass it).
 func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entry, error) {
 	if err := requireRole(a, RoleExhibitor); err != nil {
 		return Entry{}, err
@@ -32,7 +35,10 @@ func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entr
 		Company: owner.Company, Country: owner.Country, Startup: owner.Startup,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreateEntry(ctx, e); err != nil {
+	if err := s.store.CreateEntry(ctx, e, p.EntriesPerExhibitor()); err != nil {
+		if errors.Is(err, ErrTooManyEntries) {
+			err = &Error{KindInvalid, ErrTooManyEntries.Code, fmt.Sprintf("An exhibitor may create at most %d entries.", p.EntriesPerExhibitor())}
+		}
 		return Entry{}, err
 	}
 	s.publish(ctx, Event{Type: EventEntry, CategoryID: e.CategoryID, EntryID: e.ID})
@@ -107,7 +113,9 @@ func (s *Service) UpdateEntry(ctx context.Context, a Actor, id string, in EntryI
 	return e, nil
 }
 
-// SubmitEntry submits its owner's draft for judging, until submissions close.
+// SubmitEntry submits its owner's draft for judging, until submissions close and unless its
+// category is revealed or being revealed (ErrCategoryRevealed): a ranking being revealed never
+// gains a row.
 func (s *Service) SubmitEntry(ctx context.Context, a Actor, id string) (Entry, error) {
 	e, err := s.Entry(ctx, a, id)
 	if err != nil {

@@ -75,6 +75,8 @@ var (
 	ErrNotSubmitted       = &Error{KindConflict, "not_submitted", "Only submitted entries can be judged."}
 	ErrAlreadyRevealed    = &Error{KindConflict, "already_revealed", "This category is already revealed."}
 	ErrTotalNotFinite     = &Error{KindInvalid, "invalid_total", "These marks give no finite total under this category's criteria; an admin must fix its min, max and weights."}
+	ErrCategoryRevealed   = &Error{KindConflict, "category_revealed", "This category is revealed or being revealed: its scores, assignments and entries can no longer change."}
+	ErrTooManyEntries     = &Error{KindInvalid, "too_many_entries", "This exhibitor has as many entries as the programme allows."}
 	ErrTooLarge           = &Error{KindTooLarge, "body_too_large", "The request body is over 1 MiB."}
 	ErrRateLimited        = &Error{KindRateLimited, "rate_limited", "Too many failed attempts; try again later."}
 	ErrUnavailable        = &Error{KindUnavailable, "unavailable", "The store does not answer."}

@@ -26,6 +26,23 @@ type Programme struct {
 	JudgingClose     time.Time  `json:"judging_close" yaml:"judging_close"`
 	CeremonyAt       time.Time  `json:"ceremony_at" yaml:"ceremony_at"`
 	Categories       []Category `json:"categories" yaml:"categories"`
+	// MaxEntriesPerExhibitor caps the entries (drafts included) one exhibitor may create;
+	// 0 means DefaultMaxEntriesPerExhibitor.
+	MaxEntriesPerExhibitor int `json:"max_entries_per_exhibitor,omitzero" yaml:"max_entries_per_exhibitor,omitempty"`
+}
+
+// Bounds of a programme's max_entries_per_exhibitor.
+const (
+	DefaultMaxEntriesPerExhibitor = 20
+	maxEntriesPerExhibitorLimit   = 1000
+)
+
+// EntriesPerExhibitor is how many entries one exhibitor may create.
+func (p *Programme) EntriesPerExhibitor() int {
+	if p.MaxEntriesPerExhibitor == 0 {
+		return DefaultMaxEntriesPerExhibitor
+	}
+	return p.MaxEntriesPerExhibitor
 }
 
 // Category is one award, scored against its own weighted criteria.
@@ -115,6 +132,10 @@ func (p *Programme) validate() error {
 	}
 	if p.JudgingClose.Before(p.SubmissionsClose) {
 		return Invalidf("invalid_programme", "judging_close must not be before submissions_close")
+	}
+	if p.MaxEntriesPerExhibitor < 0 || p.MaxEntriesPerExhibitor > maxEntriesPerExhibitorLimit {
+		return Invalidf("invalid_programme", "max_entries_per_exhibitor must be between 1 and %d (0 or absent: %d)",
+			maxEntriesPerExhibitorLimit, DefaultMaxEntriesPerExhibitor)
 	}
 	if len(p.Categories) == 0 {
 		return Invalidf("invalid_programme", "categories: at least one category is required")

@@ -29,7 +29,8 @@ type Results struct {
 
 // Results returns the rankings the caller may see: an admin every category with its
 // normalised ranking; anyone else only revealed categories, and of a category being revealed
-// step by step only the places shown so far. Sealed categories carry no ranking.
+// step by step only the places shown so far. Sealed categories carry no ranking and cost no
+// read of their entries.
 func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	p, _, err := s.programme(ctx)
 	if err != nil {
@@ -42,30 +43,31 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	admin := a.Is(RoleAdmin)
 	out := Results{Categories: make([]CategoryResults, 0, len(p.Categories))}
 	var all []JudgeTotal // every category's totals, for the admin's normalised rankings
-	var entries map[string][]EntryRef
+	entries := map[string][]EntryRef{}
 	plain := map[string][]ResultRow{}
 	for _, c := range p.Categories {
 		cr := CategoryResults{ID: c.ID, Name: c.Name, Revealed: revealed[c.ID]}
 		shown := partial[c.ID]
 		if admin || cr.Revealed || shown > 0 {
-			if entries == nil {
-				if entries, err = s.submittedEntries(ctx, ""); err != nil {
-					return Results{}, err
-				}
+			// Only the categories the caller may see are read, and of them only what a
+			// ranking row shows of the submitted entries.
+			refs, err := s.store.EntryRefs(ctx, c.ID)
+			if err != nil {
+				return Results{}, err
 			}
+			entries[c.ID] = refs
 			totals, err := s.categoryTotals(ctx, c.ID)
 			if err != nil {
 				return Results{}, err
 			}
 			all = append(all, totals...)
-			rows := Tally(c, entries[c.ID], totals)
+			rows := Tally(c, refs, totals)
 			plain[c.ID] = rows
 			switch {
 			case admin || cr.Revealed:
 				cr.Ranking = rows
 			default:
-				cr.PlacesShown = min(shown, len(rows))
-				cr.Ranking = rows[len(rows)-cr.PlacesShown:]
+				cr.Ranking, cr.PlacesShown = bottomPlaces(rows, shown)
 			}
 			if admin && shown > 0 {
 				cr.PlacesShown = shown
@@ -83,9 +85,9 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	return out, nil
 }
 
-// Ranking returns one category's full ranking and the places shown of it: for the reveal.
+// ranking returns one category's full ranking: for the reveal.
 func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
-	entries, err := s.submittedEntries(ctx, c.ID)
+	refs, err := s.store.EntryRefs(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -93,23 +95,7 @@ func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) 
 	if err != nil {
 		return nil, err
 	}
-	return Tally(c, entries[c.ID], totals), nil
-}
-
-// submittedEntries groups the submitted entries (of one category, or all with "") by
-// category: drafts are never ranked.
-func (s *Service) submittedEntries(ctx context.Context, categoryID string) (map[string][]EntryRef, error) {
-	es, err := s.store.Entries(ctx, EntryScope{CategoryID: categoryID})
-	if err != nil {
-		return nil, err
-	}
-	by := map[string][]EntryRef{}
-	for _, e := range es {
-		if e.Status == StatusSubmitted {
-			by[e.CategoryID] = append(by[e.CategoryID], EntryRef{ID: e.ID, Title: e.Title, Company: e.Company})
-		}
-	}
-	return by, nil
+	return Tally(c, refs, totals), nil
 }
 
 func (s *Service) categoryTotals(ctx context.Context, categoryID string) ([]JudgeTotal, error) {
@@ -154,12 +140,14 @@ func (s *Service) Ceremony(ctx context.Context) (CeremonyState, error) {
 	if err != nil {
 		return CeremonyState{}, err
 	}
-	st := CeremonyState{Revealed: rev, Partial: partial}
+	st := CeremonyState{Revealed: rev, Partial: map[string]int{}}
 	if st.Revealed == nil {
 		st.Revealed = []string{}
 	}
-	if st.Partial == nil {
-		st.Partial = map[string]int{}
+	for c, n := range partial {
+		if n > 0 { // 0: frozen by a step reveal whose first place is not stored yet
+			st.Partial[c] = n
+		}
 	}
 	if !p.CeremonyAt.IsZero() {
 		st.CeremonyAt = &p.CeremonyAt
@@ -176,7 +164,8 @@ type RevealResult struct {
 }
 
 // Reveal shows a category to everyone: all of it, or with step one more place each call,
-// from last place to the winner; at the last place the category is revealed.
+// from last place to the winner; at the last place the category is revealed. A place is one
+// rank: the entries sharing it are shown together (see Places).
 func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step bool) (RevealResult, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return RevealResult{}, err
@@ -192,23 +181,28 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	if !ok {
 		return RevealResult{}, ErrUnknownCategory
 	}
+	// Freeze first, then count: from the freeze no score or entry can change the ranking, so
+	// the places counted are those the steps show.
+	if step {
+		err = s.store.Freeze(ctx, categoryID)
+	} else {
+		err = s.store.Reveal(ctx, categoryID)
+	}
+	if err != nil {
+		return RevealResult{}, err
+	}
 	rows, err := s.ranking(ctx, *c)
 	if err != nil {
 		return RevealResult{}, err
 	}
-	res := RevealResult{CategoryID: categoryID, Places: len(rows)}
+	places := len(Places(rows))
+	res := RevealResult{CategoryID: categoryID, Places: places, PlacesShown: places, Revealed: true}
 	if step {
-		shown, err := s.store.RevealStep(ctx, categoryID, len(rows))
+		shown, err := s.store.RevealStep(ctx, categoryID, places)
 		if err != nil {
 			return RevealResult{}, err
 		}
-		res.PlacesShown = shown
-		res.Revealed = shown >= len(rows)
-	} else {
-		if err := s.store.Reveal(ctx, categoryID); err != nil {
-			return RevealResult{}, err
-		}
-		res.PlacesShown, res.Revealed = len(rows), true
+		res.PlacesShown, res.Revealed = shown, shown >= places
 	}
 	s.publish(ctx, Event{Type: EventReveal, CategoryID: categoryID})
 	return res, nil

@@ -5,8 +5,10 @@ import (
 	"sort"
 )
 
-// SubmitScore stores a judge's marks for an entry assigned to them, until judging closes.
-// The same body again changes nothing (same version); a changed body is a new version.
+// SubmitScore stores a judge's marks for an entry assigned to them, until judging closes and
+// while its category is not revealed. The same body again changes nothing (same version); a
+// changed body is a new version. Checks in order: an unknown entry (404), not assigned (403),
+// judging closed, category revealed (409), then the marks (422).
 func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in ScoreInput) (Score, error) {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return Score{}, err
@@ -34,6 +36,9 @@ func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in S
 		now := s.clock.Now().UTC()
 		if !now.Before(p.JudgingClose) {
 			return saved{}, ErrJudgingClosed
+		}
+		if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
+			return saved{}, err
 		}
 		cat, ok := p.Category(e.CategoryID)
 		if !ok {

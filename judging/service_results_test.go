@@ -1,11 +1,14 @@
 package judging_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -154,10 +157,11 @@ func TestService_Results(t *testing.T) {
 	})
 
 	t.Run("a reveal shows the whole category to everyone", func(t *testing.T) {
-		// POST /ceremony/reveal {category_id} → the whole category is revealed.
+		// POST /ceremony/reveal {category_id} → the whole category is revealed: its 3 places
+		// (a place is one rank; the unscored entries are the last).
 		h := h.on(t)
 		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, false))(t)
-		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true, PlacesShown: 4, Places: 4}, rr); diff != "" {
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true, PlacesShown: 3, Places: 3}, rr); diff != "" {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
 		h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
@@ -195,24 +199,28 @@ func TestService_Results(t *testing.T) {
 func TestService_Reveal_step(t *testing.T) {
 	// {category_id, step: true}: one more place per call, from last place to the winner; until the
 	// last step the category is not in revealed, and non-admins see only the rows shown so far.
+	// A place is one rank: the fixture's places are the unscored delta, charlie, then alpha
+	// and bravo tied first, shown together.
 	f := newResultsFixture(t)
 	h := f.h
 	full := f.ranking()
+	rowsShown := []int{1, 2, 4} // rows shown after each step
+	places := len(rowsShown)
 	public := judging.Actor{}
 	ceremonyAt := fixture().CeremonyAt
-	for k := 1; k <= len(full)+1; k++ {
-		shown := min(k, len(full))
-		done := shown == len(full)
+	for k := 1; k <= places+1; k++ {
+		shown := min(k, places)
+		done := shown == places
 		t.Run(fmt.Sprintf("step %d", k), func(t *testing.T) {
 			h := h.on(t)
 			rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
-			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: done, PlacesShown: shown, Places: len(full)}, rr); diff != "" {
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: done, PlacesShown: shown, Places: places}, rr); diff != "" {
 				t.Fatalf("reveal (-want +got):\n%s", diff)
 			}
 			h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
 
 			want := sealed()
-			want[0].Revealed, want[0].Ranking = done, full[len(full)-shown:]
+			want[0].Revealed, want[0].Ranking = done, full[len(full)-rowsShown[shown-1]:]
 			if !done {
 				want[0].PlacesShown = shown
 			}
@@ -234,6 +242,162 @@ func TestService_Reveal_step(t *testing.T) {
 				t.Fatalf("ceremony (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestService_Reveal_stepByRank(t *testing.T) {
+	// A place is one rank, shown from the bottom: entries sharing a rank appear together in one
+	// step; places_shown and places count places, and so does GET /ceremony's partial.
+	h := newService(t)
+	j := h.judge([]string{catCSR, catDrones})
+	csr := func(commitment float64) judging.ScoreInput {
+		return judging.ScoreInput{Scores: map[string]float64{"commitment": commitment}}
+	}
+	scored := func(cat, title string, in judging.ScoreInput) judging.Entry {
+		e := h.entry(h.exhibitor(title+" Co"), cat, title)
+		h.assign(j, e)
+		h.score(j, e, in)
+		return e
+	}
+	top := scored(catCSR, "Alpha", csr(5))
+	mid1, mid2, mid3 := scored(catCSR, "Bravo", csr(3)), scored(catCSR, "Charlie", csr(3)), scored(catCSR, "Delta", csr(3))
+	low := scored(catCSR, "Echo", csr(1))
+	scored(catDrones, "Kilo", drones(50, 3))
+	scored(catDrones, "Lima", drones(50, 3))
+	public := judging.Actor{}
+	shownIDs := func(t *testing.T, cat string) []string {
+		t.Helper()
+		for _, c := range must(h.svc.Results(h.ctx, public))(t).Categories {
+			if c.ID == cat {
+				var ids []string
+				for _, r := range c.Ranking {
+					ids = append(ids, r.EntryID)
+				}
+				return ids
+			}
+		}
+		t.Fatalf("no category %s", cat)
+		return nil
+	}
+
+	t.Run("a three-way tie in the middle is one step", func(t *testing.T) {
+		h := h.on(t)
+		for i, want := range [][]string{
+			{low.ID},
+			{mid1.ID, mid2.ID, mid3.ID, low.ID},
+			{top.ID, mid1.ID, mid2.ID, mid3.ID, low.ID},
+		} {
+			shown := i + 1
+			rr := must(h.svc.Reveal(h.ctx, h.admin, catCSR, true))(t)
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCSR, Revealed: shown == 3, PlacesShown: shown, Places: 3}, rr); diff != "" {
+				t.Fatalf("step %d (-want +got):\n%s", shown, diff)
+			}
+			if diff := cmp.Diff(want, shownIDs(t, catCSR)); diff != "" {
+				t.Fatalf("step %d: the public sees (-want +got):\n%s", shown, diff)
+			}
+			if got, want := must(h.svc.Ceremony(h.ctx))(t).Partial[catCSR], shown%3; got != want {
+				t.Fatalf("step %d: GET /ceremony partial = %d, want %d", shown, got, want)
+			}
+		}
+	})
+
+	t.Run("an all-tied category is revealed in one step", func(t *testing.T) {
+		h := h.on(t)
+		rr := must(h.svc.Reveal(h.ctx, h.admin, catDrones, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catDrones, Revealed: true, PlacesShown: 1, Places: 1}, rr); diff != "" {
+			t.Fatalf("reveal (-want +got):\n%s", diff)
+		}
+		if got := len(shownIDs(t, catDrones)); got != 2 {
+			t.Fatalf("the public sees %d rows, want both tied entries", got)
+		}
+	})
+
+	t.Run("an empty category is revealed in one step", func(t *testing.T) {
+		h := h.on(t)
+		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true}, rr); diff != "" {
+			t.Fatalf("reveal (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// readSpy is the real store, recording which categories' entries a use case reads.
+type readSpy struct {
+	judging.Store
+	mu     sync.Mutex
+	refs   []string // categories read through EntryRefs
+	listed int      // calls to Entries, which read whole entries
+}
+
+func (s *readSpy) EntryRefs(ctx context.Context, categoryID string) ([]judging.EntryRef, error) {
+	s.mu.Lock()
+	s.refs = append(s.refs, categoryID)
+	s.mu.Unlock()
+	return s.Store.EntryRefs(ctx, categoryID)
+}
+
+func (s *readSpy) Entries(ctx context.Context, scope judging.EntryScope) ([]judging.Entry, error) {
+	s.mu.Lock()
+	s.listed++
+	s.mu.Unlock()
+	return s.Store.Entries(ctx, scope)
+}
+
+func (s *readSpy) take() (refs []string, listed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs, listed = s.refs, s.listed
+	s.refs, s.listed = nil, 0
+	return refs, listed
+}
+
+func TestService_Results_reads(t *testing.T) {
+	// Public results read only the categories the caller may see, and of them only what a
+	// ranking shows of the submitted entries: never whole entries, drafts included (entry spam
+	// slowed the public results). Admins may read every category.
+	f := newResultsFixture(t)
+	h := f.h
+	h.entry(h.exhibitor("Golf Co"), catCSR, "Golf") // a sealed category with an entry
+	spy := &readSpy{Store: h.store}
+	svc := must(judging.NewService(judging.Deps{Store: spy, Clock: h.clock, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
+
+	must(svc.Results(h.ctx, judging.Actor{}))(t)
+	if refs, listed := spy.take(); len(refs) != 0 || listed != 0 {
+		t.Fatalf("nothing revealed: the public's results read entries of %v and listed entries %d times", refs, listed)
+	}
+	must(svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+	spy.take()
+	for name, a := range f.others(t) {
+		must(svc.Results(h.ctx, a))(t)
+		refs, listed := spy.take()
+		if diff := cmp.Diff([]string{catCyber}, refs); diff != "" || listed != 0 {
+			t.Fatalf("%s: results read the entries of (-want +got):\n%s\nand listed whole entries %d times, want 0", name, diff, listed)
+		}
+	}
+	must(svc.Results(h.ctx, h.admin))(t)
+	if refs, listed := spy.take(); !cmp.Equal(refs, []string{catCyber, catDrones, catCSR}) || listed != 0 {
+		t.Fatalf("admin: results read the entries of %v and listed entries %d times; want every category, through EntryRefs", refs, listed)
+	}
+}
+
+func TestService_Reveal_interruptedStep(t *testing.T) {
+	// A step reveal freezes the category before it counts places; if it stops there, the
+	// category is frozen but nothing is shown: GET /ceremony lists no partial place, the
+	// public sees no ranking, and the next step shows the first place.
+	f := newResultsFixture(t)
+	h := f.h
+	must(0, h.store.Freeze(h.ctx, catCyber))(t)
+	_, err := h.svc.SubmitScore(h.ctx, f.j1, f.delta.ID, cyber(1, 1))
+	wantErr(t, err, judging.ErrCategoryRevealed)
+	if cer := must(h.svc.Ceremony(h.ctx))(t); len(cer.Partial) != 0 || len(cer.Revealed) != 0 {
+		t.Fatalf("ceremony = %+v, want nothing revealed", cer)
+	}
+	if diff := cmp.Diff(sealed(), must(h.svc.Results(h.ctx, judging.Actor{}))(t).Categories); diff != "" {
+		t.Fatalf("the public sees (-want +got):\n%s", diff)
+	}
+	rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+	if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, PlacesShown: 1, Places: 3}, rr); diff != "" {
+		t.Fatalf("the next step (-want +got):\n%s", diff)
 	}
 }
 

@@ -45,32 +45,40 @@ type Store interface {
 	// removed holds entries (else ErrCategoryInUse). It returns the new revision.
 	PutProgramme(ctx context.Context, p Programme, expectRev int64, changed, removed []string) (int64, error)
 
-	CreateEntry(ctx context.Context, e Entry) error
+	// CreateEntry stores a new entry if its owner has fewer than maxPerOwner entries (drafts
+	// included), checked in the same atomic step; else ErrTooManyEntries.
+	CreateEntry(ctx context.Context, e Entry, maxPerOwner int) error
 	Entry(ctx context.Context, id string) (Entry, error)
 	// UpdateEntry replaces e's editable fields, atomically checking that it is still a draft
 	// when draftOnly (else ErrAlreadySubmitted) and that its category did not change once
 	// submitted (else ErrAlreadySubmitted).
 	UpdateEntry(ctx context.Context, e Entry, draftOnly bool) (Entry, error)
-	// SubmitEntry moves a draft to submitted; ErrAlreadySubmitted if it is not a draft.
+	// SubmitEntry moves a draft to submitted; ErrAlreadySubmitted if it is not a draft,
+	// ErrCategoryRevealed if its category is frozen (revealed or being revealed).
 	SubmitEntry(ctx context.Context, id string, at time.Time) (Entry, error)
 	// Entries lists entries in creation order: all of them, one owner's, or one judge's assigned.
 	Entries(ctx context.Context, scope EntryScope) ([]Entry, error)
+	// EntryRefs returns what a ranking shows of a category's submitted entries, reading only
+	// those fields, so that drafts and long descriptions cost a ranking nothing.
+	EntryRefs(ctx context.Context, categoryID string) ([]EntryRef, error)
 
 	// Assigned reports whether the judge is currently assigned to the entry (not recused).
 	Assigned(ctx context.Context, entryID, judgeID string) (bool, error)
 	// Assignments returns the current assignments and recusals.
 	Assignments(ctx context.Context) (AssignmentState, error)
 	// Assign adds assignments that are not there yet, skipping recused pairs; it returns how
-	// many it added.
+	// many it added. It adds none and returns ErrCategoryRevealed if one of their categories
+	// is frozen (checked per batch of a few hundred, each batch atomic).
 	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
 	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
 	// counting, recording that in the audit trail with who did it. It reports whether an
-	// assignment existed.
+	// assignment existed; ErrCategoryRevealed (and nothing changed) if the category is frozen.
 	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
 
 	// SaveScore writes a score version, its history, the category's tally state and an audit
 	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme
-	// is still at w.ProgrammeRev (else ErrStale). The same body as the counting one changes
+	// is still at w.ProgrammeRev (else ErrStale) and the category is not frozen (else
+	// ErrCategoryRevealed, even for the same body). The same body as the counting one changes
 	// nothing and returns the counting score with changed false.
 	SaveScore(ctx context.Context, w ScoreWrite) (sc Score, changed bool, err error)
 	// CategoryScores returns the counting scores of a category: what its tally needs.
@@ -84,11 +92,16 @@ type Store interface {
 	// AuditHead returns the hash the last audit record should carry.
 	AuditHead(ctx context.Context) (string, error)
 
-	// Reveal reveals a whole category.
+	// Reveal reveals a whole category. The first reveal, whole or step, freezes the category:
+	// from then on SaveScore, Withdraw, Assign and SubmitEntry refuse changes in it.
 	Reveal(ctx context.Context, categoryID string) error
-	// RevealStep shows one more place of a category of rows places; the category becomes
-	// revealed at the last. It returns the places shown.
-	RevealStep(ctx context.Context, categoryID string, rows int) (int, error)
+	// Freeze freezes a category without showing anything: it becomes "being revealed" with 0
+	// places shown, unless it is revealed or being revealed already. A step reveal freezes
+	// first, so that the places it counts cannot change before the step is stored.
+	Freeze(ctx context.Context, categoryID string) error
+	// RevealStep shows one more place of a category that has places places (a place is one
+	// rank, see Places); the category becomes revealed at the last. It returns the places shown.
+	RevealStep(ctx context.Context, categoryID string, places int) (int, error)
 	// Ceremony returns the revealed categories and the places shown of partly revealed ones.
 	Ceremony(ctx context.Context) (revealed []string, partial map[string]int, err error)
 }

@@ -85,9 +85,17 @@ func (f *routeFixture) freshAssigned(tb testing.TB) string {
 	return id
 }
 
+// routeProgramme is testProgramme with room for the many entries of one owner the table makes.
+func routeProgramme() judging.Programme {
+	p := testProgramme()
+	p.MaxEntriesPerExhibitor = 1000
+	return p
+}
+
 func newRouteFixture(t *testing.T) *routeFixture {
 	t.Helper()
 	ts := newTestServer(t)
+	ts.setProgramme(t, routeProgramme())
 	f := &routeFixture{ts: ts}
 	f.judge = ts.judge(t, nil, catCyber, catCSR)
 	f.other = ts.judge(t, nil, catCyber)
@@ -192,7 +200,7 @@ func TestRoutes_Authorization(t *testing.T) {
 		{
 			rule:   "PUT /programme (admin) same shape → 200",
 			method: "PUT", pattern: "/api/v1/programme",
-			body: func(testing.TB) any { return testProgramme() },
+			body: func(testing.TB) any { return routeProgramme() },
 			want: adminOnly(ok),
 		},
 		{

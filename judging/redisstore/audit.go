@@ -53,9 +53,16 @@ func (s *Store) Reveal(ctx context.Context, categoryID string) error {
 	return wrap("reveal", err)
 }
 
-// RevealStep shows one more place of a category of rows places.
-func (s *Store) RevealStep(ctx context.Context, categoryID string, rows int) (int, error) {
-	n, err := s.s.revealStep.Run(ctx, s.rdb, []string{s.k.revealed(), s.k.partial()}, categoryID, rows).Int()
+// Freeze marks a category as being revealed with no place shown yet, unless it is revealed or
+// being revealed already.
+func (s *Store) Freeze(ctx context.Context, categoryID string) error {
+	err := s.s.freeze.Run(ctx, s.rdb, []string{s.k.revealed(), s.k.partial()}, categoryID).Err()
+	return wrap("freeze", err)
+}
+
+// RevealStep shows one more place of a category that has places places.
+func (s *Store) RevealStep(ctx context.Context, categoryID string, places int) (int, error) {
+	n, err := s.s.revealStep.Run(ctx, s.rdb, []string{s.k.revealed(), s.k.partial()}, categoryID, places).Int()
 	return n, wrap("reveal step", err)
 }
 

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/awards-dev/awards/judging"
@@ -36,6 +37,40 @@ func BenchmarkResults(b *testing.B) {
 	}
 	for b.Loop() {
 		res, err := r.svc.Results(r.ctx, r.admin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Categories[0].Ranking) != 30 {
+			b.Fatalf("%d rows", len(res.Categories[0].Ranking))
+		}
+	}
+}
+
+// BenchmarkResults_Public is the public's GET /results of a revealed category of 30 scored
+// entries while 15 exhibitors hold 20 drafts of 20 KB each (300 drafts) in the same category:
+// drafts are never ranked, so they should cost the public nothing.
+func BenchmarkResults_Public(b *testing.B) {
+	r := newRig(b)
+	js := []judging.Actor{r.judge(), r.judge(), r.judge()}
+	for i := range 30 {
+		e := r.entry(fmt.Sprintf("Company %d", i))
+		for k, j := range js {
+			r.assign(j, e)
+			r.score(j, e, marks(float64((i+k)%11), float64(1+(i*k)%5)))
+		}
+	}
+	body := strings.Repeat("spam ", 4000) // 20 KB
+	for s := range 15 {
+		u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("spam%d@awards.test", s), Password: "correct horse battery", Company: fmt.Sprintf("Spam %d", s), Country: "FR"}))(b)
+		ex := judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
+		for d := range 20 {
+			must(r.svc.CreateEntry(r.ctx, ex, judging.EntryInput{CategoryID: cat, Title: fmt.Sprintf("Spam %d-%d", s, d), Description: body}))(b)
+		}
+	}
+	must(r.svc.Reveal(r.ctx, r.admin, cat, false))(b)
+	public := judging.Actor{}
+	for b.Loop() {
+		res, err := r.svc.Results(r.ctx, public)
 		if err != nil {
 			b.Fatal(err)
 		}

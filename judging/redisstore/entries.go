@@ -14,24 +14,28 @@ import (
 )
 
 // An entry is a hash: json (the entry without its status), status, submitted_at, cat (its
-// category) and created (ms, the score of its place in the indexes). Status lives apart from
-// the JSON so that an admin's edit and the owner's submit never overwrite each other.
+// category), created (ms, the score of its place in the indexes), and title and company (what
+// a ranking shows, readable without decoding the JSON; absent on entries stored before them).
+// Status lives apart from the JSON so that an admin's edit and the owner's submit never
+// overwrite each other.
 
-// CreateEntry stores a new entry and indexes it, in one transaction.
-func (s *Store) CreateEntry(ctx context.Context, e judging.Entry) error {
+// CreateEntry stores a new entry and indexes it in one script, if its owner has fewer than
+// maxPerOwner entries.
+func (s *Store) CreateEntry(ctx context.Context, e judging.Entry, maxPerOwner int) error {
 	b, err := entryJSON(e)
 	if err != nil {
 		return err
 	}
-	created := float64(e.CreatedAt.UnixMilli())
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.k.entry(e.ID), "json", b, "status", string(e.Status), "cat", e.CategoryID, "created", created)
-		p.ZAdd(ctx, s.k.entries(), redis.Z{Score: created, Member: e.ID})
-		p.ZAdd(ctx, s.k.entriesOfCat(e.CategoryID), redis.Z{Score: created, Member: e.ID})
-		p.ZAdd(ctx, s.k.entriesOf(e.OwnerID), redis.Z{Score: created, Member: e.ID})
-		return nil
-	})
-	return wrap("create entry", err)
+	keys := []string{s.k.entry(e.ID), s.k.entries(), s.k.entriesOfCat(e.CategoryID), s.k.entriesOf(e.OwnerID)}
+	res, err := s.s.createEntry.Run(ctx, s.rdb, keys, e.ID, b, string(e.Status), e.CategoryID,
+		e.CreatedAt.UnixMilli(), e.Title, e.Company, maxPerOwner).Text()
+	if err != nil {
+		return wrap("create entry", err)
+	}
+	if res == "TOO_MANY" {
+		return judging.ErrTooManyEntries
+	}
+	return nil
 }
 
 func entryJSON(e judging.Entry) (string, error) {
@@ -86,7 +90,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e judging.Entry, draftOnly bool
 		flag = "1"
 	}
 	keys := []string{s.k.entry(e.ID), s.k.entriesOfCat(old.CategoryID), s.k.entriesOfCat(e.CategoryID)}
-	res, err := s.s.updateEntry.Run(ctx, s.rdb, keys, b, flag, e.CategoryID, e.ID).Text()
+	res, err := s.s.updateEntry.Run(ctx, s.rdb, keys, b, flag, e.CategoryID, e.ID, e.Title, e.Company).Text()
 	if err != nil {
 		return judging.Entry{}, wrap("update entry", err)
 	}
@@ -99,9 +103,10 @@ func (s *Store) UpdateEntry(ctx context.Context, e judging.Entry, draftOnly bool
 	return s.Entry(ctx, e.ID)
 }
 
-// SubmitEntry moves a draft to submitted.
+// SubmitEntry moves a draft to submitted, unless its category is revealed or being revealed.
 func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judging.Entry, error) {
-	res, err := s.s.submitEntry.Run(ctx, s.rdb, []string{s.k.entry(id)}, at.UTC().Format(time.RFC3339Nano)).Text()
+	keys := []string{s.k.entry(id), s.k.revealed(), s.k.partial()}
+	res, err := s.s.submitEntry.Run(ctx, s.rdb, keys, at.UTC().Format(time.RFC3339Nano)).Text()
 	if err != nil {
 		return judging.Entry{}, wrap("submit entry", err)
 	}
@@ -110,6 +115,8 @@ func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judgi
 		return judging.Entry{}, judging.ErrNotFound
 	case "SUBMITTED":
 		return judging.Entry{}, judging.ErrAlreadySubmitted
+	case "REVEALED":
+		return judging.Entry{}, judging.ErrCategoryRevealed
 	}
 	return s.Entry(ctx, id)
 }

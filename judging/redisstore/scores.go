@@ -49,28 +49,34 @@ func (s *Store) Assignments(ctx context.Context) (judging.AssignmentState, error
 // assignBatch bounds the keys one assign script call declares.
 const assignBatch = 500
 
-// Assign adds assignments that are not there yet, skipping recused pairs.
+// Assign adds assignments that are not there yet, skipping recused pairs; none of a batch if
+// one of its categories is revealed or being revealed (ErrCategoryRevealed).
 func (s *Store) Assign(ctx context.Context, as []judging.CategoryAssignment) (int, error) {
 	added := 0
 	for len(as) > 0 {
 		batch := as[:min(assignBatch, len(as))]
 		as = as[len(batch):]
-		keys := []string{s.k.assignments(), s.k.recused()}
+		keys := []string{s.k.assignments(), s.k.recused(), s.k.revealed(), s.k.partial()}
 		args := make([]any, 0, 3*len(batch))
 		for _, a := range batch {
 			keys = append(keys, s.k.assignedInCat(a.CategoryID), s.k.assignedTo(a.JudgeID), s.k.judgesOf(a.EntryID))
 			args = append(args, a.EntryID, a.JudgeID, a.CategoryID)
 		}
-		n, err := s.s.assign.Run(ctx, s.rdb, keys, args...).Int()
+		res, err := s.s.assign.Run(ctx, s.rdb, keys, args...).Result()
 		if err != nil {
 			return added, wrap("assign", err)
 		}
-		added += n
+		n, ok := res.(int64)
+		if !ok {
+			return added, judging.ErrCategoryRevealed
+		}
+		added += int(n)
 	}
 	return added, nil
 }
 
-// Withdraw ends an assignment and stops its score counting, recording that in the audit trail.
+// Withdraw ends an assignment and stops its score counting, recording that in the audit trail;
+// nothing if the category is revealed or being revealed (ErrCategoryRevealed).
 func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reason, by string, at time.Time) (bool, error) {
 	recuse := "0"
 	if reason == "recused" {
@@ -79,20 +85,29 @@ func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reas
 	keys := []string{
 		s.k.assignments(), s.k.assignedInCat(a.CategoryID), s.k.assignedTo(a.JudgeID), s.k.judgesOf(a.EntryID),
 		s.k.recused(), s.k.counting(a.CategoryID), s.k.bodies(a.CategoryID),
-		s.k.audit(), s.k.auditHead(), s.k.auditSeq(),
+		s.k.audit(), s.k.auditHead(), s.k.auditSeq(), s.k.revealed(), s.k.partial(),
 	}
-	n, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse, by).Int()
-	return n == 1, wrap("withdraw", err)
+	res, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse, by).Result()
+	if err != nil {
+		return false, wrap("withdraw", err)
+	}
+	n, ok := res.(int64)
+	if !ok {
+		return false, judging.ErrCategoryRevealed
+	}
+	return n == 1, nil
 }
 
 // stamp formats a time for stored records: UTC, milliseconds, fixed width.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
-// SaveScore writes a score version with its history, tally state and audit record atomically.
+// SaveScore writes a score version with its history, tally state and audit record atomically,
+// unless the category is revealed or being revealed.
 func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Score, bool, error) {
 	keys := []string{
 		s.k.programme(), s.k.judgesOf(w.EntryID), s.k.counting(w.CategoryID), s.k.bodies(w.CategoryID),
 		s.k.history(w.EntryID, w.JudgeID), s.k.audit(), s.k.auditHead(), s.k.auditSeq(), s.k.scored(), s.k.scorers(w.EntryID),
+		s.k.revealed(), s.k.partial(),
 	}
 	total := strconv.FormatFloat(w.Total, 'g', -1, 64)
 	res, err := s.s.saveScore.Run(ctx, s.rdb, keys, w.ProgrammeRev, w.JudgeID, w.EntryID, w.CategoryID, w.Body, total, stamp(w.At)).StringSlice()
@@ -104,6 +119,8 @@ func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Sc
 		return judging.Score{}, false, judging.ErrStale
 	case "NOT_ASSIGNED":
 		return judging.Score{}, false, judging.ErrNotAssigned
+	case "REVEALED":
+		return judging.Score{}, false, judging.ErrCategoryRevealed
 	}
 	sc, err := decodeScore(res[1])
 	if err != nil {

@@ -21,10 +21,11 @@ import (
 //go:embed lua/*.lua
 var luaFiles embed.FS
 
-// scripts are loaded once; those that append to the audit trail get audit.lua in front.
+// scripts are loaded once; those that append to the audit trail get audit.lua in front, those
+// that refuse changes to a revealed category frozen.lua.
 type scripts struct {
-	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
-	createUser, redeemInvite, reinvite, deleteScreen, revealStep, addFailure, reserve *redis.Script
+	saveScore, withdraw, assign, putProgramme, createEntry, updateEntry, submitEntry,
+	createUser, redeemInvite, reinvite, deleteScreen, freeze, revealStep, addFailure, reserve *redis.Script
 }
 
 func loadScripts() scripts {
@@ -35,18 +36,20 @@ func loadScripts() scripts {
 		}
 		return string(b)
 	}
-	audit := read("audit")
+	audit, frozen := read("audit"), read("frozen")
 	return scripts{
-		saveScore:    redis.NewScript(audit + read("save_score")),
-		withdraw:     redis.NewScript(audit + read("withdraw")),
-		assign:       redis.NewScript(read("assign")),
+		saveScore:    redis.NewScript(audit + frozen + read("save_score")),
+		withdraw:     redis.NewScript(audit + frozen + read("withdraw")),
+		assign:       redis.NewScript(frozen + read("assign")),
 		putProgramme: redis.NewScript(read("put_programme")),
+		createEntry:  redis.NewScript(read("create_entry")),
 		updateEntry:  redis.NewScript(read("update_entry")),
-		submitEntry:  redis.NewScript(read("submit_entry")),
+		submitEntry:  redis.NewScript(frozen + read("submit_entry")),
 		createUser:   redis.NewScript(read("create_user")),
 		redeemInvite: redis.NewScript(read("redeem_invite")),
 		reinvite:     redis.NewScript(read("reinvite")),
 		deleteScreen: redis.NewScript(read("delete_screen")),
+		freeze:       redis.NewScript(read("freeze")),
 		revealStep:   redis.NewScript(read("reveal_step")),
 		addFailure:   redis.NewScript(read("add_failure")),
 		reserve:      redis.NewScript(read("reserve")),

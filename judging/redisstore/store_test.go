@@ -382,7 +382,7 @@ func TestStore_Entries(t *testing.T) {
 	s := redisstore.New(redistest.New(t))
 	mk := func(id, owner, category string, at time.Duration) judging.Entry {
 		e := judging.Entry{ID: id, CategoryID: category, Title: id, Links: []string{}, Status: judging.StatusDraft, OwnerID: owner, CreatedAt: t0.Add(at), UpdatedAt: t0.Add(at)}
-		if err := s.CreateEntry(ctx, e); err != nil {
+		if err := s.CreateEntry(ctx, e, judging.DefaultMaxEntriesPerExhibitor); err != nil {
 			t.Fatal(err)
 		}
 		return e
@@ -597,7 +597,7 @@ func TestStore_SaveScore(t *testing.T) {
 }
 
 func TestStore_Reveal(t *testing.T) {
-	// Step reveals count places up to rows; the last reveals the category; a whole reveal clears the count.
+	// Step reveals count places up to the category's places; the last reveals the category; a whole reveal clears the count.
 	ctx := t.Context()
 	s := redisstore.New(redistest.New(t))
 	for want := 1; want <= 3; want++ {
@@ -619,7 +619,19 @@ func TestStore_Reveal(t *testing.T) {
 	if got := must(s.RevealStep(ctx, cat, 3))(t); got != 3 {
 		t.Fatalf("a step after the reveal shows %d places, want 3", got)
 	}
-	must(s.RevealStep(ctx, otherCat, 5))(t)
+	// Freeze: being revealed with 0 places shown, unless revealed or being revealed already.
+	must(0, s.Freeze(ctx, cat))(t)
+	must(0, s.Freeze(ctx, otherCat))(t)
+	if _, part := must2(s.Ceremony(ctx))(t); !cmp.Equal(part, map[string]int{otherCat: 0}) {
+		t.Fatalf("partial after Freeze = %v, want %s: 0 only", part, otherCat)
+	}
+	if got := must(s.RevealStep(ctx, otherCat, 5))(t); got != 1 {
+		t.Fatalf("the first step after Freeze shows %d places, want 1", got)
+	}
+	must(0, s.Freeze(ctx, otherCat))(t)
+	if _, part := must2(s.Ceremony(ctx))(t); !cmp.Equal(part, map[string]int{otherCat: 1}) {
+		t.Fatalf("partial after a second Freeze = %v, want %s: 1", part, otherCat)
+	}
 	if err := s.Reveal(ctx, otherCat); err != nil {
 		t.Fatal(err)
 	}
