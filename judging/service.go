@@ -6,6 +6,8 @@ import (
 	"encoding/base32"
 	"errors"
 	"log/slog"
+	"runtime"
+	"time"
 )
 
 // Hasher hashes and checks passwords (auth.Argon2id in production).
@@ -21,6 +23,9 @@ type Deps struct {
 	Clock     Clock     // nil: the system clock
 	Hasher    Hasher
 	Logger    *slog.Logger // nil: slog.Default()
+
+	HashConcurrency int           // password hashes run at once; 0: runtime.GOMAXPROCS(0)
+	HashWait        time.Duration // how long a request waits to hash before ErrBusy; 0: DefaultHashWait
 }
 
 // Service holds the use cases of an awards programme. Roles are checked on the routes;
@@ -31,6 +36,7 @@ type Service struct {
 	pub   Publisher
 	clock Clock
 	hash  Hasher
+	gate  hashGate
 	log   *slog.Logger
 	dummy string // a real hash of a random password: unknown emails cost the same as known ones
 }
@@ -48,6 +54,14 @@ func NewService(d Deps) (*Service, error) {
 	if s.pub == nil {
 		s.pub = PublisherFunc(func(context.Context, Event) error { return nil })
 	}
+	n, wait := d.HashConcurrency, d.HashWait
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if wait <= 0 {
+		wait = DefaultHashWait
+	}
+	s.gate = newHashGate(n, wait)
 	dummy, err := s.hash.Hash(newToken())
 	if err != nil {
 		return nil, err

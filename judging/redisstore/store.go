@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -22,7 +21,7 @@ var luaFiles embed.FS
 // scripts are loaded once; those that append to the audit trail get audit.lua in front.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, updateEntry, submitEntry,
-	createUser, redeemInvite, revealStep, addFailure, reserve *redis.Script
+	createUser, redeemInvite, revealStep, reserve, limitReserve, limitRelease *redis.Script
 }
 
 func loadScripts() scripts {
@@ -44,8 +43,9 @@ func loadScripts() scripts {
 		createUser:   redis.NewScript(read("create_user")),
 		redeemInvite: redis.NewScript(read("redeem_invite")),
 		revealStep:   redis.NewScript(read("reveal_step")),
-		addFailure:   redis.NewScript(read("add_failure")),
 		reserve:      redis.NewScript(read("reserve")),
+		limitReserve: redis.NewScript(read("limit_reserve")),
+		limitRelease: redis.NewScript(read("limit_release")),
 	}
 }
 
@@ -93,21 +93,6 @@ func (s *Store) EnsureSecret(ctx context.Context, name string, candidate []byte)
 	}
 	b, err := s.rdb.Get(ctx, s.k.secret(name)).Bytes()
 	return b, wrap("ensure secret", err)
-}
-
-// Failures returns the failure count under key in its current window.
-func (s *Store) Failures(ctx context.Context, key string) (int64, error) {
-	n, err := s.rdb.Get(ctx, s.k.failures(key)).Int64()
-	if errors.Is(err, redis.Nil) {
-		return 0, nil
-	}
-	return n, wrap("failures", err)
-}
-
-// AddFailure counts one failure under key; the window starts at the first failure.
-func (s *Store) AddFailure(ctx context.Context, key string, window time.Duration) (int64, error) {
-	n, err := s.s.addFailure.Run(ctx, s.rdb, []string{s.k.failures(key)}, window.Milliseconds()).Int64()
-	return n, wrap("add failure", err)
 }
 
 // Publish announces an event to every instance on the events channel.
