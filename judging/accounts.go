@@ -4,21 +4,35 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
+	"unicode/utf8"
 )
 
-// Login rate limit (API.md): 10 failed logins for one email in 15 minutes → 429.
+// The longest login fields; longer ones are refused (422) before anything else is done.
 const (
-	LoginFailureLimit  = 10
-	LoginFailureWindow = 15 * time.Minute
+	maxLoginEmailChars    = 254
+	maxLoginPasswordBytes = 1024
 )
 
-// Register creates an exhibitor account.
-func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
+// Register creates an exhibitor account. Each valid registration, a duplicate email too,
+// counts against clientIP (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty
+// clientIP is a caller inside the process and is not limited.
+func (s *Service) Register(ctx context.Context, r Registration, clientIP string) (User, error) {
 	if err := r.Validate(); err != nil {
 		return User{}, err
 	}
-	hash, err := s.hash.Hash(r.Password)
+	limits := registerLimits(clientIP)
+	if err := s.reserve(ctx, limits); err != nil {
+		return User{}, err
+	}
+	u, err := s.register(ctx, r)
+	if k := ErrorKind(err); err != nil && (k == KindUnavailable || k == KindInternal) {
+		s.release(ctx, limits) // our failure, not the client's
+	}
+	return u, err
+}
+
+func (s *Service) register(ctx context.Context, r Registration) (User, error) {
+	hash, err := s.hashPassword(ctx, r.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -44,7 +58,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	if err := checkPassword(password); err != nil {
 		return false, err
 	}
-	hash, err := s.hash.Hash(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return false, err
 	}
@@ -70,33 +84,54 @@ func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
 	return len(admins) > 0, err
 }
 
-// Login checks an email and password. An unknown email and a wrong password get the same
-// answer after the same work; after LoginFailureLimit failures for one email within
-// LoginFailureWindow, every attempt for it is refused with ErrRateLimited until the window ends.
-func (s *Service) Login(ctx context.Context, email, password string) (User, error) {
-	key := "login:" + EmailKey(email)
-	n, err := s.store.Failures(ctx, key)
-	if err != nil {
+// Login checks an email and password from clientIP. An unknown email and a wrong password
+// get the same answer after the same work. Each attempt is counted before its password is
+// checked (per email and client IP, per email, per client IP: see LoginPairLimit) and given
+// back if it succeeds; while a counter is full every attempt is refused with ErrRateLimited,
+// the right password too. An empty clientIP is a caller inside the process: only its email
+// is counted.
+func (s *Service) Login(ctx context.Context, email, password, clientIP string) (User, error) {
+	switch {
+	case utf8.RuneCountInString(email) > maxLoginEmailChars:
+		return User{}, Invalidf("invalid_email", "email must be at most %d characters", maxLoginEmailChars)
+	case len(password) > maxLoginPasswordBytes:
+		return User{}, Invalidf("invalid_password", "password must be at most %d bytes", maxLoginPasswordBytes)
+	}
+	limits := loginLimits(email, clientIP)
+	if err := s.reserve(ctx, limits); err != nil {
 		return User{}, err
 	}
-	if n >= LoginFailureLimit {
-		return User{}, ErrRateLimited
+	u, ok, err := s.authenticate(ctx, email, password)
+	switch {
+	case err != nil: // the store or the hashing gate failed us: not the client's failure
+		s.release(ctx, limits)
+		return User{}, err
+	case !ok:
+		return User{}, ErrBadCredentials
+	}
+	s.release(ctx, limits) // successes never count
+	return u, nil
+}
+
+// authenticate reports whether password is email's. An unknown email, and a judge who has not
+// accepted the invitation yet, cost a check of a dummy hash, like a real one.
+func (s *Service) authenticate(ctx context.Context, email, password string) (User, bool, error) {
+	if len(password) < MinPasswordLen {
+		return User{}, false, nil // no account has a password this short: nothing to check
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		s.hash.Verify(s.dummy, password)
+		_, err := s.verifyPassword(ctx, s.dummy, password)
+		return User{}, false, err
 	case err != nil:
-		return User{}, err
-	case u.PasswordHash == "": // a judge who has not accepted the invitation yet
-		s.hash.Verify(s.dummy, password)
-	case s.hash.Verify(u.PasswordHash, password):
-		return u, nil
+		return User{}, false, err
+	case u.PasswordHash == "":
+		_, err := s.verifyPassword(ctx, s.dummy, password)
+		return User{}, false, err
 	}
-	if _, err := s.store.AddFailure(ctx, key, LoginFailureWindow); err != nil {
-		return User{}, err
-	}
-	return User{}, ErrBadCredentials
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, password)
+	return u, ok, err
 }
 
 // CheckActor confirms that a token's subject is still a user holding that role.
@@ -154,7 +189,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token, password string) (Use
 	if _, err := s.store.InvitedUser(ctx, inviteHash(token)); err != nil {
 		return User{}, err
 	}
-	hash, err := s.hash.Hash(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}

@@ -22,4 +22,7 @@
 //   - Actor: who is calling: a user id and a role, or the public.
 //   - Store: the persistence the use cases need (implemented by redisstore).
 //   - Publisher: where state changes are announced (the live feed listens).
+//   - Limit: a counter of attempts (failed logins, registrations) per email or client IP in a
+//     window; the Limiter keeps them where every instance sees them.
+//   - Hashing gate: the bound on password hashes running at once (ErrBusy past a short wait).
 package judging

@@ -3,6 +3,7 @@ package judging
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the edge that reports it; web maps each Kind to one status.
@@ -19,7 +20,7 @@ const (
 	KindTooLarge          // the body is over the limit (413)
 	KindInvalid           // valid JSON that breaks a rule (422)
 	KindRateLimited       // too many failures (429)
-	KindUnavailable       // the store does not answer (503)
+	KindUnavailable       // the store does not answer, or the server is too busy (503)
 )
 
 // Error is an error the caller can be told about: a kind, a stable snake_case code and a
@@ -42,6 +43,20 @@ func (e *Error) Is(target error) bool {
 func Invalidf(code, format string, args ...any) *Error {
 	return &Error{Kind: KindInvalid, Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// RetryError is an error that says when to try again: a 429 or a 503 with Retry-After.
+type RetryError struct {
+	Err   *Error
+	After time.Duration
+}
+
+func (e *RetryError) Error() string { return fmt.Sprintf("%v (retry after %v)", e.Err, e.After) }
+
+// Unwrap makes errors.Is and errors.As see the *Error inside.
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfter returns err carrying how long the caller should wait before trying again.
+func RetryAfter(err *Error, d time.Duration) error { return &RetryError{Err: err, After: d} }
 
 // ErrorKind returns the kind of err, or KindInternal if err is not an *Error.
 func ErrorKind(err error) Kind {
@@ -80,4 +95,5 @@ var (
 	ErrTooLarge           = &Error{KindTooLarge, "body_too_large", "The request body is over 1 MiB."}
 	ErrRateLimited        = &Error{KindRateLimited, "rate_limited", "Too many failed attempts; try again later."}
 	ErrUnavailable        = &Error{KindUnavailable, "unavailable", "The store does not answer."}
+	ErrBusy               = &Error{KindUnavailable, "busy", "The server is busy; try again in a moment."}
 )

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"log/slog"
+	"runtime"
 	"time"
 )
 
@@ -23,6 +24,9 @@ type Deps struct {
 	Hasher    Hasher
 	Logger    *slog.Logger  // nil: slog.Default()
 	InviteTTL time.Duration // how long a judge's invitation lasts; 0: InviteTTL (14 days)
+
+	HashConcurrency int           // password hashes run at once; 0: runtime.GOMAXPROCS(0)
+	HashWait        time.Duration // how long a request waits to hash before ErrBusy; 0: DefaultHashWait
 }
 
 // Service holds the use cases of an awards programme. Roles are checked on the routes;
@@ -33,6 +37,7 @@ type Service struct {
 	pub       Publisher
 	clock     Clock
 	hash      Hasher
+	gate      hashGate
 	log       *slog.Logger
 	inviteTTL time.Duration // how long a judge's invitation lasts
 	dummy     string        // a real hash of a random password: unknown emails cost the same as known ones
@@ -54,6 +59,14 @@ func NewService(d Deps) (*Service, error) {
 	if s.pub == nil {
 		s.pub = PublisherFunc(func(context.Context, Event) error { return nil })
 	}
+	n, wait := d.HashConcurrency, d.HashWait
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if wait <= 0 {
+		wait = DefaultHashWait
+	}
+	s.gate = newHashGate(n, wait)
 	dummy, err := s.hash.Hash(newToken())
 	if err != nil {
 		return nil, err

@@ -84,8 +84,8 @@ func TestService_InviteJudge(t *testing.T) {
 		u, first := newJudge(t, "locked@jury.test")
 		must(h.svc.AcceptInvite(h.ctx, first, userPassword))(t)
 		must(h.svc.AcceptInvite(h.ctx, must(h.svc.InviteJudge(h.ctx, h.admin, u.ID))(t), "a brand new password"))(t)
-		must(h.svc.Login(h.ctx, "locked@jury.test", "a brand new password"))(t)
-		_, err := h.svc.Login(h.ctx, "locked@jury.test", userPassword)
+		must(h.svc.Login(h.ctx, "locked@jury.test", "a brand new password", ""))(t)
+		_, err := h.svc.Login(h.ctx, "locked@jury.test", userPassword, "")
 		wantErr(t, err, judging.ErrBadCredentials)
 	})
 

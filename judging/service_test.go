@@ -142,7 +142,7 @@ func newService(tb testing.TB) *harness {
 	if _, err := h.svc.EnsureAdmin(h.ctx, adminEmail, adminPassword); err != nil {
 		tb.Fatalf("EnsureAdmin: %v", err)
 	}
-	u := must(h.svc.Login(h.ctx, adminEmail, adminPassword))(tb)
+	u := must(h.svc.Login(h.ctx, adminEmail, adminPassword, ""))(tb)
 	h.admin = judging.Actor{ID: u.ID, Role: judging.RoleAdmin}
 	must(h.svc.PutProgramme(h.ctx, h.admin, fixture()))(tb)
 	h.pub.take()
@@ -198,7 +198,7 @@ func (h *harness) exhibitor(company string) judging.Actor {
 	*h.n++
 	u := must(h.svc.Register(h.ctx, judging.Registration{
 		Email: fmt.Sprintf("exhibitor%d@awards.test", *h.n), Password: userPassword, Company: company, Country: "FR",
-	}))(h.tb)
+	}, ""))(h.tb)
 	return judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
 }
 
@@ -289,7 +289,7 @@ func TestService_Register(t *testing.T) {
 		h := h.on(t)
 		r := valid()
 		r.Email, r.Company, r.Country, r.Startup = "  Bob@Example.com ", "  Beta   Systems ", "de", true
-		u := must(h.svc.Register(h.ctx, r))(t)
+		u := must(h.svc.Register(h.ctx, r, testIP))(t)
 		if got, want := u.Role, judging.RoleExhibitor; got != want {
 			t.Fatalf("role = %q, want %q", got, want)
 		}
@@ -320,7 +320,7 @@ func TestService_Register(t *testing.T) {
 			r := valid()
 			r.Email = "invalid-case@example.com" // nothing is stored, so one address serves every case
 			tc.change(&r)
-			_, err := h.svc.Register(h.ctx, r)
+			_, err := h.svc.Register(h.ctx, r, testIP)
 			wantInvalid(t, err, tc.code)
 		})
 	}
@@ -328,10 +328,10 @@ func TestService_Register(t *testing.T) {
 	t.Run("ErrEmailTaken", func(t *testing.T) {
 		// Duplicate email → 409, compared case-insensitively.
 		h := h.on(t)
-		must(h.svc.Register(h.ctx, valid()))(t)
+		must(h.svc.Register(h.ctx, valid(), testIP))(t)
 		r := valid()
 		r.Email = "ALICE@Example.COM"
-		_, err := h.svc.Register(h.ctx, r)
+		_, err := h.svc.Register(h.ctx, r, testIP)
 		wantErr(t, err, judging.ErrEmailTaken)
 	})
 }
@@ -339,12 +339,12 @@ func TestService_Register(t *testing.T) {
 func TestService_Login(t *testing.T) {
 	h := newService(t)
 	reg := judging.Registration{Email: "Carol@Example.com", Password: userPassword, Company: "Carol Corp", Country: "FR"}
-	carol := must(h.svc.Register(h.ctx, reg))(t)
+	carol := must(h.svc.Register(h.ctx, reg, testIP))(t)
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /auth/login with the right password; the email's case does not matter.
 		h := h.on(t)
-		u := must(h.svc.Login(h.ctx, "carol@example.COM", userPassword))(t)
+		u := must(h.svc.Login(h.ctx, "carol@example.COM", userPassword, testIP))(t)
 		if got, want := u.ID, carol.ID; got != want {
 			t.Fatalf("logged in as %q, want %q", got, want)
 		}
@@ -353,8 +353,8 @@ func TestService_Login(t *testing.T) {
 	t.Run("ErrBadCredentials", func(t *testing.T) {
 		// Wrong credentials → 401 (same answer for unknown email).
 		h := h.on(t)
-		_, wrong := h.svc.Login(h.ctx, "carol@example.com", "not the password")
-		_, unknown := h.svc.Login(h.ctx, "nobody@example.com", userPassword)
+		_, wrong := h.svc.Login(h.ctx, "carol@example.com", "not the password", testIP)
+		_, unknown := h.svc.Login(h.ctx, "nobody@example.com", userPassword, testIP)
 		wantErr(t, wrong, judging.ErrBadCredentials)
 		wantErr(t, unknown, judging.ErrBadCredentials)
 		if wrong.Error() != unknown.Error() {
@@ -368,48 +368,49 @@ func TestService_Login(t *testing.T) {
 		j := h.judge([]string{catCyber})
 		u := must(h.svc.User(h.ctx, j.ID))(t)
 		for _, pw := range []string{"", userPassword} {
-			_, err := h.svc.Login(h.ctx, u.Email, pw)
+			_, err := h.svc.Login(h.ctx, u.Email, pw, testIP)
 			wantErr(t, err, judging.ErrBadCredentials)
 		}
 	})
 
 	t.Run("ErrRateLimited", func(t *testing.T) {
-		// 10 failed logins for one email in 15 min → 429 for that email, even with the right password.
+		// 10 failed logins for one email from one client IP in 15 min → 429 for that pair, even
+		// with the right password.
 		h := h.on(t)
 		reg := reg
 		reg.Email = "dave@example.com"
-		must(h.svc.Register(h.ctx, reg))(t)
-		for i := range judging.LoginFailureLimit {
+		must(h.svc.Register(h.ctx, reg, testIP))(t)
+		for i := range judging.LoginPairLimit {
 			email := "dave@example.com"
 			if i%2 == 1 {
 				email = " DAVE@example.com" // the same email, counted together
 			}
-			_, err := h.svc.Login(h.ctx, email, "wrong password")
+			_, err := h.svc.Login(h.ctx, email, "wrong password", testIP)
 			wantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, "dave@example.com", userPassword)
+		_, err := h.svc.Login(h.ctx, "dave@example.com", userPassword, testIP)
 		wantErr(t, err, judging.ErrRateLimited)
 
 		// Only that email: another account still logs in.
-		must(h.svc.Login(h.ctx, "carol@example.com", userPassword))(t)
+		must(h.svc.Login(h.ctx, "carol@example.com", userPassword, testIP))(t)
 	})
 
 	t.Run("ErrRateLimited/unknown email", func(t *testing.T) {
 		// Failures for an email that has no account count too, so probing is limited alike.
 		h := h.on(t)
-		for range judging.LoginFailureLimit {
-			_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess")
+		for range judging.LoginPairLimit {
+			_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess", testIP)
 			wantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess")
+		_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess", testIP)
 		wantErr(t, err, judging.ErrRateLimited)
 	})
 
 	t.Run("successes are never limited", func(t *testing.T) {
 		// Rate limits count failures, not successes.
 		h := h.on(t)
-		for range 2 * judging.LoginFailureLimit {
-			must(h.svc.Login(h.ctx, "carol@example.com", userPassword))(t)
+		for range 2 * judging.LoginPairLimit {
+			must(h.svc.Login(h.ctx, "carol@example.com", userPassword, testIP))(t)
 		}
 	})
 }
@@ -430,7 +431,7 @@ func TestService_EnsureAdmin(t *testing.T) {
 		if got, want := len(admins), 1; got != want {
 			t.Fatalf("%d admins, want %d", got, want)
 		}
-		u := must(h.svc.Login(h.ctx, adminEmail, adminPassword))(t)
+		u := must(h.svc.Login(h.ctx, adminEmail, adminPassword, testIP))(t)
 		if got, want := u.Role, judging.RoleAdmin; got != want {
 			t.Fatalf("role = %q, want %q", got, want)
 		}
@@ -554,7 +555,7 @@ func TestService_AcceptInvite(t *testing.T) {
 		if got.ID != u.ID || got.Role != judging.RoleJudge {
 			t.Fatalf("AcceptInvite = %s %s, want %s judge", got.ID, got.Role, u.ID)
 		}
-		if got := must(h.svc.Login(h.ctx, "frank@jury.test", userPassword))(t); got.ID != u.ID {
+		if got := must(h.svc.Login(h.ctx, "frank@jury.test", userPassword, testIP))(t); got.ID != u.ID {
 			t.Fatalf("login as %s, want %s", got.ID, u.ID)
 		}
 	})
@@ -566,7 +567,7 @@ func TestService_AcceptInvite(t *testing.T) {
 		must(h.svc.AcceptInvite(h.ctx, tok, userPassword))(t)
 		_, err := h.svc.AcceptInvite(h.ctx, tok, "another password")
 		wantErr(t, err, judging.ErrBadInvite)
-		if _, err := h.svc.Login(h.ctx, "grace@jury.test", "another password"); !errors.Is(err, judging.ErrBadCredentials) {
+		if _, err := h.svc.Login(h.ctx, "grace@jury.test", "another password", testIP); !errors.Is(err, judging.ErrBadCredentials) {
 			t.Fatalf("the second use changed the password: login = %v", err)
 		}
 		for _, bad := range []string{"", "unknown-token", strings.Repeat("a", 300)} {
@@ -780,7 +781,7 @@ func TestService_LoadProgramme(t *testing.T) {
 
 func TestService_CreateEntry(t *testing.T) {
 	h := newService(t)
-	owner := must(h.svc.Register(h.ctx, judging.Registration{Email: "own@example.com", Password: userPassword, Company: "Acme Security", Country: "FR", Startup: true}))(t)
+	owner := must(h.svc.Register(h.ctx, judging.Registration{Email: "own@example.com", Password: userPassword, Company: "Acme Security", Country: "FR", Startup: true}, ""))(t)
 	ex := judging.Actor{ID: owner.ID, Role: judging.RoleExhibitor}
 
 	t.Run("OK", func(t *testing.T) {

@@ -38,17 +38,17 @@ func TestService_Register_lookalikes(t *testing.T) {
 	reg := func(email string) judging.Registration {
 		return judging.Registration{Email: email, Password: userPassword, Company: "Look Alike", Country: "FR"}
 	}
-	must(h.svc.Register(h.ctx, reg("victim@example.com")))(t)
+	must(h.svc.Register(h.ctx, reg("victim@example.com"), ""))(t)
 	for _, email := range []string{"victim@example.com\u200b", "v\u0456ctim@example.com", "ｖｉｃｔｉｍ@example.com", "VICTIM@EXAMPLE.COM"} {
 		t.Run("ErrEmailTaken/"+email, func(t *testing.T) {
 			// A look-alike of an existing email is a duplicate → 409 email_taken.
-			_, err := h.svc.Register(h.ctx, reg(email))
+			_, err := h.svc.Register(h.ctx, reg(email), "")
 			wantErr(t, err, judging.ErrEmailTaken)
 		})
 	}
 	t.Run("OK the email is stored cleaned", func(t *testing.T) {
 		// Invisible characters are removed and fullwidth letters made ASCII before storing.
-		u := must(h.svc.Register(h.ctx, reg(" ｎｅｗ\u200bcomer@example.com ")))(t)
+		u := must(h.svc.Register(h.ctx, reg(" ｎｅｗ\u200bcomer@example.com "), ""))(t)
 		if got, want := u.Email, "newcomer@example.com"; got != want {
 			t.Fatalf("stored email %q, want %q", got, want)
 		}
@@ -58,7 +58,7 @@ func TestService_Register_lookalikes(t *testing.T) {
 		{"an email over 254 characters is 422", strings.Repeat("a", 250) + "@x.io", "too_long"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
-			_, err := h.svc.Register(h.ctx, reg(tc.email))
+			_, err := h.svc.Register(h.ctx, reg(tc.email), "")
 			wantInvalid(t, err, tc.code)
 		})
 	}
@@ -77,11 +77,11 @@ func TestService_TextFields(t *testing.T) {
 		code string
 	}{
 		{"a NUL in a company", func() error {
-			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nul@example.com", Password: userPassword, Company: "A\x00B", Country: "FR"})
+			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nul@example.com", Password: userPassword, Company: "A\x00B", Country: "FR"}, "")
 			return err
 		}, "invalid_text"},
 		{"a company of invisible characters only is missing", func() error {
-			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "zwsp@example.com", Password: userPassword, Company: "\u200b\u200d", Country: "FR"})
+			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "zwsp@example.com", Password: userPassword, Company: "\u200b\u200d", Country: "FR"}, "")
 			return err
 		}, "missing_field"},
 		{"an affiliation of invisible characters only", func() error {
@@ -89,7 +89,7 @@ func TestService_TextFields(t *testing.T) {
 			return err
 		}, "invalid_affiliations"},
 		{"a NUL in a password", func() error {
-			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nulpw@example.com", Password: "correct\x00horse", Company: "AB", Country: "FR"})
+			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "nulpw@example.com", Password: "correct\x00horse", Company: "AB", Country: "FR"}, "")
 			return err
 		}, "invalid_text"},
 		{"a NUL in a title", func() error {

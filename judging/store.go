@@ -13,10 +13,7 @@ type Store interface {
 
 	// EnsureSecret returns the secret stored under name, storing candidate first if none is.
 	EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error)
-	// Failures returns the failure count under key in its current window.
-	Failures(ctx context.Context, key string) (int64, error)
-	// AddFailure counts one failure under key; the window starts at the first failure.
-	AddFailure(ctx context.Context, key string, window time.Duration) (int64, error)
+	Limiter
 
 	// CreateUser stores a new user; ErrEmailTaken if its email (case-insensitive) is taken.
 	// An invitation with a Hash is stored with it as the user's one-use invitation.

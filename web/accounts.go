@@ -23,7 +23,7 @@ func (s *Server) register(c *gin.Context) {
 	if !s.decode(c, &req) {
 		return
 	}
-	u, err := s.judging.Register(c.Request.Context(), judging.Registration(req))
+	u, err := s.judging.Register(c.Request.Context(), judging.Registration(req), clientIP(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -52,12 +52,21 @@ func (s *Server) login(c *gin.Context) {
 		s.writeError(c, judging.Invalidf("missing_field", "email and password are required"))
 		return
 	}
-	u, err := s.judging.Login(c.Request.Context(), req.Email, req.Password)
+	u, err := s.judging.Login(c.Request.Context(), req.Email, req.Password, clientIP(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	s.issue(c, u, auth.TokenTTL, http.StatusOK)
+}
+
+// clientIP is who per-IP limits count: the peer address, or X-Forwarded-For when the peer is
+// a trusted proxy (New sets them). Never empty, which would mean a caller inside the process.
+func clientIP(c *gin.Context) string {
+	if ip := c.ClientIP(); ip != "" {
+		return ip
+	}
+	return "unknown"
 }
 
 // issue answers with a fresh token for u, a secret (noStore).

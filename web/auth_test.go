@@ -131,11 +131,11 @@ func TestAuth_HTTP(t *testing.T) {
 		errorOf(t, unknown)
 	})
 
-	t.Run("ErrRateLimited after 10 failed logins for one email", func(t *testing.T) {
-		// 10 failed logins for one email in 15 min → 429 for that email.
+	t.Run("ErrRateLimited after 10 failed logins for one email from one IP", func(t *testing.T) {
+		// 10 failed logins for one email from one client IP in 15 min → 429 for that pair.
 		victim := ts.exhibitor(t, "Victim Co")
 		bystander := ts.exhibitor(t, "Bystander Co")
-		for i := range judging.LoginFailureLimit {
+		for i := range judging.LoginPairLimit {
 			status, body := ts.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": victim.Email, "password": "guess " + string(rune('a'+i))})
 			if got, want := status, http.StatusUnauthorized; got != want {
 				t.Fatalf("failed login %d = %d %s, want %d", i+1, got, body, want)
@@ -160,7 +160,7 @@ func TestAuth_HTTP(t *testing.T) {
 	t.Run("OK successes are never limited", func(t *testing.T) {
 		// Rate limits count failures, not successes.
 		u := ts.exhibitor(t, "Busy Co")
-		for range 2 * judging.LoginFailureLimit {
+		for range 2 * judging.LoginPairLimit {
 			ts.login(t, u.Email, password)
 		}
 	})

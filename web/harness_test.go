@@ -95,9 +95,9 @@ type testServer struct {
 
 // newTestServer builds the whole service with an admin logged in and testProgramme set. It
 // fails tb in Cleanup if the server logged an error (a 500 or a store failure).
-func newTestServer(tb testing.TB) *testServer {
+func newTestServer(tb testing.TB, opts ...serverOption) *testServer {
 	tb.Helper()
-	ts := newBareServer(tb)
+	ts := newBareServer(tb, opts...)
 	ctx := context.Background()
 	if _, err := ts.svc.EnsureAdmin(ctx, adminEmail, password); err != nil {
 		tb.Fatalf("EnsureAdmin: %v", err)
@@ -108,8 +108,27 @@ func newTestServer(tb testing.TB) *testServer {
 	return ts
 }
 
+// serverOption changes what newBareServer builds.
+type serverOption func(*serverSetup)
+
+type serverSetup struct {
+	deps           judging.Deps
+	trustedProxies []string
+}
+
+// withTrustedProxies makes the router believe X-Forwarded-For from these CIDRs: with
+// 127.0.0.1 a test speaks for many client IPs.
+func withTrustedProxies(cidrs ...string) serverOption {
+	return func(s *serverSetup) { s.trustedProxies = cidrs }
+}
+
+// withService changes what the judging Service is built from (a test's Hasher, say).
+func withService(f func(*judging.Deps)) serverOption {
+	return func(s *serverSetup) { f(&s.deps) }
+}
+
 // newBareServer builds the service with no user and no programme.
-func newBareServer(tb testing.TB) *testServer {
+func newBareServer(tb testing.TB, opts ...serverOption) *testServer {
 	tb.Helper()
 	addr, kill := redistest.Server(tb)
 	// One dial attempt and no retries: a test that stops the store gets its 503s at once.
@@ -119,10 +138,14 @@ func newBareServer(tb testing.TB) *testServer {
 	logs := &errorLog{}
 	logger := slog.New(logs)
 	store := redisstore.New(client, redisstore.WithLogger(logger))
-	svc, err := judging.NewService(judging.Deps{
+	setup := serverSetup{deps: judging.Deps{
 		Store: store, Publisher: store, Clock: clock, Logger: logger,
 		Hasher: auth.Argon2id{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16},
-	})
+	}}
+	for _, o := range opts {
+		o(&setup)
+	}
+	svc, err := judging.NewService(setup.deps)
 	if err != nil {
 		tb.Fatalf("NewService: %v", err)
 	}
@@ -132,7 +155,7 @@ func newBareServer(tb testing.TB) *testServer {
 	if err != nil {
 		tb.Fatalf("NewTokens: %v", err)
 	}
-	srv, err := New(Deps{Service: svc, Tokens: tokens, Logger: logger, Idempotency: store})
+	srv, err := New(Deps{Service: svc, Tokens: tokens, Logger: logger, Idempotency: store, TrustedProxies: setup.trustedProxies})
 	if err != nil {
 		tb.Fatalf("web.New: %v", err)
 	}

@@ -34,14 +34,14 @@ func loadDemo(ctx context.Context, svc *judging.Service, tokens *auth.Tokens, st
 	if _, err := svc.EnsureAdmin(ctx, d.AdminEmail, d.AdminPassword); err != nil {
 		return err
 	}
-	admin, err := svc.Login(ctx, d.AdminEmail, d.AdminPassword)
+	admin, err := svc.Login(ctx, d.AdminEmail, d.AdminPassword, "")
 	if err != nil {
 		return fmt.Errorf("another admin exists already; start the demo on a fresh AWARDS_DATA_DIR: %w", err)
 	}
 	adminActor := judging.Actor{ID: admin.ID, Role: judging.RoleAdmin}
 	owners := map[string]string{}
 	for _, x := range d.Exhibitors {
-		u, err := svc.Register(ctx, judging.Registration{Email: x.Email, Password: x.Password, Company: x.Company, Country: x.Country, Startup: x.Startup})
+		u, err := svc.Register(ctx, judging.Registration{Email: x.Email, Password: x.Password, Company: x.Company, Country: x.Country, Startup: x.Startup}, "")
 		if err != nil {
 			return fmt.Errorf("exhibitor %s: %w", x.Email, err)
 		}

@@ -61,7 +61,7 @@ func BenchmarkResults_Public(b *testing.B) {
 	}
 	body := strings.Repeat("spam ", 4000) // 20 KB
 	for s := range 15 {
-		u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("spam%d@awards.test", s), Password: "correct horse battery", Company: fmt.Sprintf("Spam %d", s), Country: "FR"}))(b)
+		u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("spam%d@awards.test", s), Password: "correct horse battery", Company: fmt.Sprintf("Spam %d", s), Country: "FR"}, ""))(b)
 		ex := judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
 		for d := range 20 {
 			must(r.svc.CreateEntry(r.ctx, ex, judging.EntryInput{CategoryID: cat, Title: fmt.Sprintf("Spam %d-%d", s, d), Description: body}))(b)

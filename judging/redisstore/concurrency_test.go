@@ -272,7 +272,7 @@ func TestService_concurrentRegister(t *testing.T) {
 	for i := range 12 {
 		wg.Go(func() {
 			_, err := r.svc.Register(r.ctx, judging.Registration{Email: []string{"race@example.com", "RACE@example.com", " Race@Example.COM "}[i%3],
-				Password: "correct horse battery", Company: fmt.Sprintf("Co %d", i), Country: "FR"})
+				Password: "correct horse battery", Company: fmt.Sprintf("Co %d", i), Country: "FR"}, "")
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -21,7 +21,7 @@ func TestStore_AcknowledgedWritesSurviveRedisKill9(t *testing.T) {
 	r := &rig{tb: t, ctx: t.Context(), rdb: rdb, store: redisstore.New(rdb), clock: &judging.FixedClock{T: t0}}
 	r.svc = must(judging.NewService(judging.Deps{Store: r.store, Clock: r.clock, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
 	must(r.svc.EnsureAdmin(r.ctx, "admin@awards.test", "admin-password"))(t)
-	u := must(r.svc.Login(r.ctx, "admin@awards.test", "admin-password"))(t)
+	u := must(r.svc.Login(r.ctx, "admin@awards.test", "admin-password", ""))(t)
 	r.admin = judging.Actor{ID: u.ID, Role: judging.RoleAdmin}
 	must(r.svc.PutProgramme(r.ctx, r.admin, programme()))(t)
 

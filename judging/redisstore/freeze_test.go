@@ -24,7 +24,7 @@ func TestStore_Freeze(t *testing.T) {
 			r.assign(j, e, other)
 			body := `{"comment":"","scores":{"impact":3,"innovation":5}}`
 			must(save(s, ctx, r.write(j, e, body, 50)))(t)
-			ex := must(r.svc.Register(ctx, judging.Registration{Email: "late@awards.test", Password: "correct horse battery", Company: "Late", Country: "FR"}))(t)
+			ex := must(r.svc.Register(ctx, judging.Registration{Email: "late@awards.test", Password: "correct horse battery", Company: "Late", Country: "FR"}, ""))(t)
 			draft := must(r.svc.CreateEntry(ctx, judging.Actor{ID: ex.ID, Role: judging.RoleExhibitor}, judging.EntryInput{CategoryID: cat, Title: "Late"}))(t)
 			switch how {
 			case "whole":

@@ -6,14 +6,15 @@ import "strings"
 // together — users, the programme, entries, assignments, scores, the audit trail, the
 // ceremony — shares the hash tag {jury}, so one script or transaction can check and write it
 // atomically on Redis Cluster too. The data is small (thousands of entries, hundreds of
-// judges); the high-volume keys (failure counters, later votes) are spread over the cluster
-// by their own names.
+// judges). The rate-limit counters share {rl}, so that one script reserves an attempt on all
+// the counters of a request at once; votes, later, are spread over the cluster.
 type keys struct {
-	p string // prefix, e.g. "awards:"
-	j string // prefix + "{jury}:"
+	p  string // prefix, e.g. "awards:"
+	j  string // prefix + "{jury}:"
+	rl string // prefix + "{rl}:"
 }
 
-func newKeys(prefix string) keys { return keys{p: prefix, j: prefix + "{jury}:"} }
+func newKeys(prefix string) keys { return keys{p: prefix, j: prefix + "{jury}:", rl: prefix + "{rl}:"} }
 
 // Accounts.
 func (k keys) user(id string) string         { return k.j + "user:" + id }      // string: userRecord JSON
@@ -22,9 +23,11 @@ func (k keys) emailKey(key string) string    { return k.j + "emailkey:" + key } 
 func (k keys) role(role string) string       { return k.j + "role:" + role }    // set: user ids
 func (k keys) invite(hash string) string     { return k.j + "invite:" + hash }  // string: user id (sha256 of the token)
 func (k keys) secret(name string) string     { return k.j + "secret:" + name }  // string
-func (k keys) failures(key string) string    { return k.p + "failures:" + key } // string counter with a TTL: no tag
 func (k keys) events() string                { return k.p + "events" }          // pub/sub channel
 func (k keys) idempotency(key string) string { return k.p + "idem:" + key }     // string: a retried request's response, with a TTL: no tag
+
+// Rate limits.
+func (k keys) limit(name string) string { return k.rl + name } // string counter with a TTL; name is judging's Limit.Key (hashes)
 
 // A judge's current invitation, so that a new one voids it; it expires with the invitation.
 func (k keys) inviteOf(user string) string { return k.j + "invite:of:" + user } // string: invitation hash

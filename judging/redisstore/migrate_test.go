@@ -76,7 +76,7 @@ func TestStore_Migrate(t *testing.T) {
 		}
 		svc := must(judging.NewService(judging.Deps{Store: s, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
 		for email, id := range map[string]string{"admin@old.test": "u_admin", "\u0430dmin@old.test": "u_lookalike", "alice@old.test": "u_alice"} {
-			u, err := svc.Login(t.Context(), email, pw)
+			u, err := svc.Login(t.Context(), email, pw, "")
 			if err != nil || u.ID != id {
 				t.Errorf("Login(%+q) = %q, %v; want %q", email, u.ID, err, id)
 			}

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,7 +24,7 @@ var luaFiles embed.FS
 // that refuse changes to a revealed category frozen.lua.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, createEntry, updateEntry, submitEntry,
-	createUser, redeemInvite, reinvite, deleteScreen, freeze, revealStep, addFailure, reserve *redis.Script
+	createUser, redeemInvite, reinvite, deleteScreen, freeze, revealStep, reserve, limitReserve, limitRelease *redis.Script
 }
 
 func loadScripts() scripts {
@@ -51,8 +50,9 @@ func loadScripts() scripts {
 		deleteScreen: redis.NewScript(read("delete_screen")),
 		freeze:       redis.NewScript(read("freeze")),
 		revealStep:   redis.NewScript(read("reveal_step")),
-		addFailure:   redis.NewScript(read("add_failure")),
 		reserve:      redis.NewScript(read("reserve")),
+		limitReserve: redis.NewScript(read("limit_reserve")),
+		limitRelease: redis.NewScript(read("limit_release")),
 	}
 }
 
@@ -108,21 +108,6 @@ func (s *Store) EnsureSecret(ctx context.Context, name string, candidate []byte)
 	}
 	b, err := s.rdb.Get(ctx, s.k.secret(name)).Bytes()
 	return b, wrap("ensure secret", err)
-}
-
-// Failures returns the failure count under key in its current window.
-func (s *Store) Failures(ctx context.Context, key string) (int64, error) {
-	n, err := s.rdb.Get(ctx, s.k.failures(key)).Int64()
-	if errors.Is(err, redis.Nil) {
-		return 0, nil
-	}
-	return n, wrap("failures", err)
-}
-
-// AddFailure counts one failure under key; the window starts at the first failure.
-func (s *Store) AddFailure(ctx context.Context, key string, window time.Duration) (int64, error) {
-	n, err := s.s.addFailure.Run(ctx, s.rdb, []string{s.k.failures(key)}, window.Milliseconds()).Int64()
-	return n, wrap("add failure", err)
 }
 
 // Publish announces an event to every instance on the events channel.

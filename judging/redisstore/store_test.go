@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,7 +95,7 @@ func newRig(tb testing.TB) *rig {
 	r := &rig{tb: tb, ctx: tb.Context(), rdb: rdb, store: redisstore.New(rdb), clock: &judging.FixedClock{T: t0}}
 	r.svc = must(judging.NewService(judging.Deps{Store: r.store, Clock: r.clock, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(tb)
 	must(r.svc.EnsureAdmin(r.ctx, "admin@awards.test", "admin-password"))(tb)
-	u := must(r.svc.Login(r.ctx, "admin@awards.test", "admin-password"))(tb)
+	u := must(r.svc.Login(r.ctx, "admin@awards.test", "admin-password", ""))(tb)
 	r.admin = judging.Actor{ID: u.ID, Role: judging.RoleAdmin}
 	must(r.svc.PutProgramme(r.ctx, r.admin, programme()))(tb)
 	return r
@@ -103,7 +105,7 @@ func newRig(tb testing.TB) *rig {
 func (r *rig) entry(company string) judging.Entry {
 	r.tb.Helper()
 	r.n++
-	u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("ex%d@awards.test", r.n), Password: "correct horse battery", Company: company, Country: "FR"}))(r.tb)
+	u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("ex%d@awards.test", r.n), Password: "correct horse battery", Company: company, Country: "FR"}, ""))(r.tb)
 	ex := judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
 	e := must(r.svc.CreateEntry(r.ctx, ex, judging.EntryInput{CategoryID: cat, Title: company + " entry"}))(r.tb)
 	return must(r.svc.SubmitEntry(r.ctx, ex, e.ID))(r.tb)
@@ -273,40 +275,161 @@ func TestStore_RedeemInvite(t *testing.T) {
 	wantErr(t, err, judging.ErrBadInvite)
 }
 
-func TestStore_AddFailure(t *testing.T) {
+func TestStore_ReserveAttempt(t *testing.T) {
 	ctx := t.Context()
 	rdb := redistest.New(t)
 	s := redisstore.New(rdb)
+	lim := func(key string, n int64, w time.Duration) judging.Limit {
+		return judging.Limit{Key: key, Max: n, Window: w}
+	}
+	count := func(tb testing.TB, key string) int64 {
+		tb.Helper()
+		n, err := rdb.Get(ctx, "awards:{rl}:"+key).Int64()
+		if errors.Is(err, redis.Nil) {
+			return 0
+		}
+		return must(n, err)(tb)
+	}
 
 	t.Run("OK", func(t *testing.T) {
-		// The window starts at the first failure; later failures do not extend it.
-		if got := must(s.Failures(ctx, "login:a@b.c"))(t); got != 0 {
-			t.Fatalf("failures before any = %d", got)
-		}
-		for i := int64(1); i <= 3; i++ {
-			if got := must(s.AddFailure(ctx, "login:a@b.c", time.Hour))(t); got != i {
-				t.Fatalf("AddFailure #%d = %d", i, got)
+		// Each reservation counts one attempt on every counter, under the {rl} hash tag, in a
+		// window that starts at the first attempt.
+		limits := []judging.Limit{lim("ok:a", 3, time.Hour), lim("ok:b", 5, time.Hour)}
+		for range 3 {
+			if wait := must(s.ReserveAttempt(ctx, limits))(t); wait != 0 {
+				t.Fatalf("ReserveAttempt under the limit = %v, want 0", wait)
 			}
 		}
-		if got, want := must(s.Failures(ctx, "login:a@b.c"))(t), int64(3); got != want {
-			t.Fatalf("failures = %d, want %d", got, want)
+		if a, b := count(t, "ok:a"), count(t, "ok:b"); a != 3 || b != 3 {
+			t.Fatalf("counters = %d, %d; want 3, 3", a, b)
 		}
-		ttl := must(rdb.PTTL(ctx, "awards:failures:login:a@b.c").Result())(t)
+		ttl := must(rdb.PTTL(ctx, "awards:{rl}:ok:a").Result())(t)
 		if ttl <= 0 || ttl > time.Hour {
 			t.Fatalf("counter TTL = %v, want within (0, 1h]", ttl)
 		}
 	})
 
+	t.Run("ErrFull counts nothing and says how long", func(t *testing.T) {
+		// When one counter is full nothing is counted, and the wait is the longest time left
+		// of the full counters.
+		full := []judging.Limit{lim("full:short", 1, time.Minute), lim("full:long", 1, time.Hour), lim("full:free", 100, time.Hour)}
+		must(s.ReserveAttempt(ctx, full))(t)
+		for range 3 {
+			wait := must(s.ReserveAttempt(ctx, full))(t)
+			if wait <= time.Minute || wait > time.Hour {
+				t.Fatalf("ReserveAttempt on full counters = %v, want within (1m, 1h]", wait)
+			}
+		}
+		if got := count(t, "full:free"); got != 1 {
+			t.Fatalf("the free counter = %d after refusals, want 1: a refusal counts nothing", got)
+		}
+	})
+
+	t.Run("the window is never extended", func(t *testing.T) {
+		// The window starts at the first attempt; later attempts, even with a longer window, do
+		// not move its end.
+		must(s.ReserveAttempt(ctx, []judging.Limit{lim("fixed", 10, time.Hour)}))(t)
+		must(s.ReserveAttempt(ctx, []judging.Limit{lim("fixed", 10, 10*time.Hour)}))(t)
+		if ttl := must(rdb.PTTL(ctx, "awards:{rl}:fixed").Result())(t); ttl <= 0 || ttl > time.Hour {
+			t.Fatalf("counter TTL = %v after a second attempt, want within (0, 1h]", ttl)
+		}
+	})
+
 	t.Run("the window ends", func(t *testing.T) {
-		must(s.AddFailure(ctx, "login:short@b.c", 20*time.Millisecond))(t)
+		// Once the window is over, attempts are counted again.
+		short := []judging.Limit{lim("short", 1, 20*time.Millisecond)}
+		must(s.ReserveAttempt(ctx, short))(t)
 		deadline := time.Now().Add(5 * time.Second)
-		for must(s.Failures(ctx, "login:short@b.c"))(t) != 0 {
+		for must(s.ReserveAttempt(ctx, short))(t) != 0 {
 			if time.Now().After(deadline) {
-				t.Fatalf("the failure counter outlived its window")
+				t.Fatalf("the counter outlived its window")
 			}
 			time.Sleep(5 * time.Millisecond) // polling the expiry, with a deadline
 		}
 	})
+
+	t.Run("concurrent reservations never pass the max", func(t *testing.T) {
+		// Parallel attempts cannot pass the limit: of 50 racing, exactly Max are counted.
+		limits := []judging.Limit{lim("race:pair", 10, time.Hour), lim("race:ip", 100, time.Hour)}
+		var wg sync.WaitGroup
+		var reserved atomic.Int64
+		for range 50 {
+			wg.Go(func() {
+				wait, err := s.ReserveAttempt(ctx, limits)
+				if err != nil {
+					t.Errorf("ReserveAttempt: %v", err)
+				}
+				if wait == 0 {
+					reserved.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if got := reserved.Load(); got != 10 {
+			t.Fatalf("%d of 50 parallel attempts reserved, want 10", got)
+		}
+		if got := count(t, "race:ip"); got != 10 {
+			t.Fatalf("the other counter = %d, want 10", got)
+		}
+	})
+}
+
+func TestStore_ReleaseAttempt(t *testing.T) {
+	ctx := t.Context()
+	rdb := redistest.New(t)
+	s := redisstore.New(rdb)
+	limits := []judging.Limit{{Key: "rel:a", Max: 2, Window: time.Hour}}
+
+	t.Run("OK", func(t *testing.T) {
+		// A released attempt frees its place, and the window keeps its end.
+		must(s.ReserveAttempt(ctx, limits))(t)
+		must(s.ReserveAttempt(ctx, limits))(t)
+		if wait := must(s.ReserveAttempt(ctx, limits))(t); wait == 0 {
+			t.Fatalf("a third attempt over a max of 2 was reserved")
+		}
+		must(0, s.ReleaseAttempt(ctx, limits))(t)
+		if wait := must(s.ReserveAttempt(ctx, limits))(t); wait != 0 {
+			t.Fatalf("after a release the attempt waits %v, want 0", wait)
+		}
+		if ttl := must(rdb.PTTL(ctx, "awards:{rl}:rel:a").Result())(t); ttl <= 0 {
+			t.Fatalf("counter TTL = %v after a release, want the window kept", ttl)
+		}
+	})
+
+	t.Run("never below zero nor a new counter", func(t *testing.T) {
+		// Releasing more than was reserved stops at zero; releasing an absent counter creates none.
+		one := []judging.Limit{{Key: "rel:one", Max: 5, Window: time.Hour}}
+		must(s.ReserveAttempt(ctx, one))(t)
+		for range 3 {
+			must(0, s.ReleaseAttempt(ctx, one))(t)
+		}
+		if got := must(rdb.Get(ctx, "awards:{rl}:rel:one").Int64())(t); got != 0 {
+			t.Fatalf("counter = %d, want 0", got)
+		}
+		must(0, s.ReleaseAttempt(ctx, []judging.Limit{{Key: "rel:none", Max: 5, Window: time.Hour}}))(t)
+		if n := must(rdb.Exists(ctx, "awards:{rl}:rel:none").Result())(t); n != 0 {
+			t.Fatalf("ReleaseAttempt created a counter")
+		}
+	})
+}
+
+func TestStore_ReserveAttempt_cluster(t *testing.T) {
+	// Counters live in Redis so that they hold across instances, Redis Cluster included: all
+	// the counters of one attempt share a hash tag, so the one script may touch them.
+	ctx := t.Context()
+	s := redisstore.New(redistest.Cluster(t))
+	limits := []judging.Limit{
+		{Key: "login:pair:x", Max: 1, Window: time.Hour},
+		{Key: "login:email:y", Max: 5, Window: time.Hour},
+		{Key: "login:ip:z", Max: 5, Window: time.Hour},
+	}
+	if wait := must(s.ReserveAttempt(ctx, limits))(t); wait != 0 {
+		t.Fatalf("first attempt waits %v, want 0", wait)
+	}
+	if wait := must(s.ReserveAttempt(ctx, limits))(t); wait <= 0 {
+		t.Fatalf("second attempt over a max of 1 waits %v, want > 0", wait)
+	}
+	must(0, s.ReleaseAttempt(ctx, limits))(t)
 }
 
 func TestStore_EnsureSecret(t *testing.T) {
