@@ -4,14 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"unicode/utf8"
 )
 
-// The longest login fields; longer ones are refused (422) before anything else is done.
-const (
-	maxLoginEmailChars    = 254
-	maxLoginPasswordBytes = 1024
-)
 
 // Register creates an exhibitor account. Each valid registration, a duplicate email too,
 // counts against clientIP (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty
@@ -91,11 +85,16 @@ func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
 // the right password too. An empty clientIP is a caller inside the process: only its email
 // is counted.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (User, error) {
-	switch {
-	case utf8.RuneCountInString(email) > maxLoginEmailChars:
-		return User{}, Invalidf("invalid_email", "email must be at most %d characters", maxLoginEmailChars)
-	case len(password) > maxLoginPasswordBytes:
-		return User{}, Invalidf("invalid_password", "password must be at most %d bytes", maxLoginPasswordBytes)
+	// Bounded and free of control characters before anything else: a login's fields become
+	// counter keys and argon2 input.
+	if len(password) > maxPasswordLen {
+		return User{}, Invalidf("invalid_password", "password must be at most %d bytes", maxPasswordLen)
+	}
+	if err := checkTexts(
+		func() error { return checkText("email", &email, maxEmail, false) },
+		func() error { return checkText("password", &password, maxPasswordLen, false) },
+	); err != nil {
+		return User{}, err
 	}
 	limits := loginLimits(email, clientIP)
 	if err := s.reserve(ctx, limits); err != nil {

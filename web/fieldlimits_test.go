@@ -64,6 +64,19 @@ func TestLimits_HTTP(t *testing.T) {
 	e := ts.submitted(t, x, catCyber, "Measured")
 	ts.assign(t, j, e)
 
+	t.Run("login", func(t *testing.T) {
+		// Control characters in any text field → 422, the login's too: never a lookup or a counter.
+		p := "/api/v1/auth/login"
+		ts.checkLimits(t, []limitCase{
+			{"a NUL in the email → 422", "POST", p, "", map[string]any{"email": x.Email + "\x00", "password": password}, http.StatusUnprocessableEntity, "invalid_text"},
+			{"an escape in the email → 422", "POST", p, "", map[string]any{"email": "\x1b[2J" + x.Email, "password": password}, http.StatusUnprocessableEntity, "invalid_text"},
+			{"a NUL in the password → 422", "POST", p, "", map[string]any{"email": x.Email, "password": password + "\x00"}, http.StatusUnprocessableEntity, "invalid_text"},
+			{"an email over 254 characters → 422", "POST", p, "", map[string]any{"email": strings.Repeat("a", 250) + "@b.cd", "password": password}, http.StatusUnprocessableEntity, ""},
+			{"a password over 1,024 bytes → 422", "POST", p, "", map[string]any{"email": x.Email, "password": strings.Repeat("p", 1025)}, http.StatusUnprocessableEntity, ""},
+			{"the right password still logs in", "POST", p, "", map[string]any{"email": x.Email, "password": password}, http.StatusOK, ""},
+		})
+	})
+
 	t.Run("register", func(t *testing.T) {
 		// Limits: email ≤ 254 characters, password 10–1,024 bytes; control characters → 422.
 		reg := func(change func(b map[string]any)) map[string]any {
