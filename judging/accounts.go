@@ -6,7 +6,6 @@ import (
 	"strings"
 )
 
-
 // Register creates an exhibitor account. Each valid registration, a duplicate email too,
 // counts against clientIP (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty
 // clientIP is a caller inside the process and is not limited.

@@ -271,7 +271,7 @@ func TestService_Login_limits(t *testing.T) {
 		h, p, u := setup(t)
 		before, checks := h.keys(), p.checks.Load()
 		_, err := h.svc.Login(h.ctx, strings.Repeat("a", 1<<20)+"@example.com", userPassword, testIP)
-		wantInvalid(t, err, "invalid_email")
+		wantInvalid(t, err, "too_long")
 		_, err = h.svc.Login(h.ctx, u.Email, strings.Repeat("p", 2000), testIP)
 		wantInvalid(t, err, "invalid_password")
 		if after := h.keys(); !slices.Equal(before, after) {
