@@ -129,11 +129,20 @@ func (f *routeFixture) token(r role) string {
 	return ""
 }
 
-// TestRoutes_Authorization walks every route of the router × every role and checks the
-// status. Bodies are valid (and fresh where the call changes something), so that the role
-// decides: a route a role may call answers its success status.
-func TestRoutes_Authorization(t *testing.T) {
-	f := newRouteFixture(t)
+// routeCase is one route of the router with a valid request per call and the status each role
+// gets for it.
+type routeCase struct {
+	rule    string // the API.md sentence the row checks
+	method  string
+	pattern string                  // as registered in routes()
+	id      func(testing.TB) string // the id put in :id; nil: none
+	body    func(testing.TB) any    // nil: no body
+	want    codes                   // public, admin, judge, exhibitor, screen
+}
+
+// routeTable lists every route of the router with valid requests on f's data: bodies are fresh
+// where the call changes something, so that the role decides the answer.
+func routeTable(f *routeFixture) []routeCase {
 	ts := f.ts
 	scoreBody := map[string]any{"scores": map[string]float64{"innovation": 7, "impact": 4}, "comment": "fine work"}
 	fixed := func(id string) func(testing.TB) string { return func(testing.TB) string { return id } }
@@ -144,15 +153,7 @@ func TestRoutes_Authorization(t *testing.T) {
 		unauth    = http.StatusUnauthorized
 		forbid    = http.StatusForbidden
 	)
-
-	tests := []struct {
-		rule    string // the API.md sentence the row checks
-		method  string
-		pattern string                  // as registered in routes()
-		id      func(testing.TB) string // the id put in :id; nil: none
-		body    func(testing.TB) any    // nil: no body
-		want    codes                   // public, admin, judge, exhibitor, screen
-	}{
+	return []routeCase{
 		{
 			rule:   "GET /healthz → 200 {\"status\":\"ok\"} when the process is up",
 			method: "GET", pattern: "/healthz", want: everyone(ok),
@@ -340,6 +341,15 @@ func TestRoutes_Authorization(t *testing.T) {
 		},
 	}
 
+}
+
+// TestRoutes_Authorization walks every route of the router × every role and checks the
+// status. Bodies are valid (and fresh where the call changes something), so that the role
+// decides: a route a role may call answers its success status.
+func TestRoutes_Authorization(t *testing.T) {
+	f := newRouteFixture(t)
+	ts := f.ts
+	tests := routeTable(f)
 	// The table must cover every route of the router, and only those.
 	covered := map[string]bool{}
 	for _, tt := range tests {
