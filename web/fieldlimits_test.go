@@ -10,7 +10,7 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
-// limitCase is one request that breaks (or just meets) a limit of API.md's "Limits".
+// limitCase is one request that breaks (or just meets) a field limit of the contract.
 type limitCase struct {
 	name   string
 	method string

@@ -132,7 +132,7 @@ func (f *routeFixture) token(r role) string {
 // routeCase is one route of the router with a valid request per call and the status each role
 // gets for it.
 type routeCase struct {
-	rule    string // the API.md sentence the row checks
+	rule    string // the contract rule the row checks
 	method  string
 	pattern string                  // as registered in routes()
 	id      func(testing.TB) string // the id put in :id; nil: none
