@@ -6,20 +6,29 @@ import (
 	"strings"
 )
 
-// Register creates an exhibitor account. Each valid registration, a duplicate email too,
-// counts against clientIP (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty
-// clientIP is a caller inside the process and is not limited.
+// Register creates an exhibitor account. Each account created counts against clientIP
+// (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty clientIP is a caller
+// inside the process and is not limited.
 func (s *Service) Register(ctx context.Context, r Registration, clientIP string) (User, error) {
 	if err := r.Validate(); err != nil {
 		return User{}, err
+	}
+	// A taken email is answered before any hashing and is not counted: a registration is an
+	// account created. (CreateUser checks again, atomically, for a race.)
+	taken, err := s.store.EmailTaken(ctx, r.Email)
+	if err != nil {
+		return User{}, err
+	}
+	if taken {
+		return User{}, ErrEmailTaken
 	}
 	limits := registerLimits(clientIP)
 	if err := s.reserve(ctx, limits); err != nil {
 		return User{}, err
 	}
 	u, err := s.register(ctx, r)
-	if k := ErrorKind(err); err != nil && (k == KindUnavailable || k == KindInternal) {
-		s.release(ctx, limits) // our failure, not the client's
+	if err != nil {
+		s.release(ctx, limits) // no account was created
 	}
 	return u, err
 }

@@ -35,7 +35,7 @@ const (
 	LoginIPLimit    = 100 // failed logins from one client IP over all emails
 	LoginWindow     = 15 * time.Minute
 
-	RegisterIPLimit = 20 // registrations from one client IP, successful or not
+	RegisterIPLimit = 20 // accounts created from one client IP
 	RegisterWindow  = time.Hour
 )
 

@@ -21,7 +21,8 @@ const testIP = "192.0.2.10"
 // at once, and holds each call while hold is set (until it is closed).
 type probeHasher struct {
 	judging.Hasher
-	checks atomic.Int64
+	checks atomic.Int64 // Verify calls
+	hashes atomic.Int64 // Hash calls
 
 	mu                    sync.Mutex
 	hold                  chan struct{}
@@ -35,6 +36,7 @@ func (h *probeHasher) Verify(hash, pw string) bool {
 }
 
 func (h *probeHasher) Hash(pw string) (string, error) {
+	h.hashes.Add(1)
 	defer h.enter()()
 	return h.Hasher.Hash(pw)
 }
@@ -307,21 +309,41 @@ func TestService_Register_limits(t *testing.T) {
 	}
 
 	t.Run("ErrRateLimited/the 21st from one IP in an hour", func(t *testing.T) {
-		// At most 20 registrations per IP per hour; duplicates count too; other IPs and
-		// callers inside the process are not affected.
+		// At most 20 registrations per IP per hour; other IPs and callers inside the process
+		// are not affected.
 		h := newBareService(t)
-		must(h.svc.Register(h.ctx, reg("first@example.com"), testIP))(t)
-		_, err := h.svc.Register(h.ctx, reg("first@example.com"), testIP)
-		wantErr(t, err, judging.ErrEmailTaken)
-		for i := range judging.RegisterIPLimit - 2 {
+		for i := range judging.RegisterIPLimit {
 			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
 		}
-		_, err = h.svc.Register(h.ctx, reg("late@example.com"), testIP)
+		_, err := h.svc.Register(h.ctx, reg("late@example.com"), testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.RegisterWindow)
 		must(h.svc.Register(h.ctx, reg("late@example.com"), "198.51.100.7"))(t)
 		for i := range judging.RegisterIPLimit + 5 {
 			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("demo%d@example.com", i)), ""))(t)
 		}
+	})
+
+	t.Run("ErrEmailTaken is not counted and costs no hashing", func(t *testing.T) {
+		// A registration is an account created: a duplicate email (or a look-alike of one) is a
+		// 409 found before any password hashing, so retrying one neither burns argon2 nor uses
+		// up the IP's 20 registrations.
+		h, p := newProbedService(t, 2, time.Minute)
+		must(h.svc.Register(h.ctx, reg("first@example.com"), testIP))(t)
+		hashes := p.hashes.Load()
+		for _, email := range []string{"first@example.com", "FIRST@example.com", "first@example.com\u200b", "f\u0456rst@example.com"} {
+			for range judging.RegisterIPLimit {
+				_, err := h.svc.Register(h.ctx, reg(email), testIP)
+				wantErr(t, err, judging.ErrEmailTaken)
+			}
+		}
+		if got := p.hashes.Load() - hashes; got != 0 {
+			t.Fatalf("%d password hashes for duplicate registrations, want 0", got)
+		}
+		for i := range judging.RegisterIPLimit - 1 {
+			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
+		}
+		_, err := h.svc.Register(h.ctx, reg("late@example.com"), testIP)
+		wantRetry(t, err, judging.ErrRateLimited, judging.RegisterWindow)
 	})
 
 	t.Run("ErrInvalid is not counted", func(t *testing.T) {

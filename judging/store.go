@@ -20,6 +20,8 @@ type Store interface {
 	CreateUser(ctx context.Context, u User, inv Invitation) error
 	User(ctx context.Context, id string) (User, error)
 	UserByEmail(ctx context.Context, email string) (User, error)
+	// EmailTaken reports whether an account holds the email or a look-alike of it (EmailKey).
+	EmailTaken(ctx context.Context, email string) (bool, error)
 	UsersByRole(ctx context.Context, r Role) ([]User, error)
 	// InvitedUser returns the id of the user the invitation names; ErrBadInvite if it is
 	// unknown, used, voided or expired.

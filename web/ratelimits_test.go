@@ -277,12 +277,16 @@ func TestServer_Register_limits(t *testing.T) {
 		wantStatus(t, register(ts, t, "203.0.113.10", "one-more@awards.test"), http.StatusCreated, "a registration from another IP")
 	})
 
-	t.Run("ErrRateLimited/duplicate emails count too", func(t *testing.T) {
-		// A refused duplicate costs a password hash too, so it counts against the IP.
+	t.Run("ErrEmailTaken/duplicates are not registrations", func(t *testing.T) {
+		// A registration is an account created: duplicates get 409 (found before any password
+		// hashing) and leave the IP its 20 registrations.
 		ts := newTestServer(t, withTrustedProxies("127.0.0.1"))
 		wantStatus(t, register(ts, t, "203.0.113.11", "taken@awards.test"), http.StatusCreated, "the first registration")
-		for i := range judging.RegisterIPLimit - 1 {
+		for i := range judging.RegisterIPLimit + 5 {
 			wantStatus(t, register(ts, t, "203.0.113.11", "taken@awards.test"), http.StatusConflict, "duplicate "+strconv.Itoa(i+1))
+		}
+		for i := range judging.RegisterIPLimit - 1 {
+			wantStatus(t, register(ts, t, "203.0.113.11", fmt.Sprintf("more%d@awards.test", i)), http.StatusCreated, "registration "+strconv.Itoa(i+2))
 		}
 		wantRefused(t, register(ts, t, "203.0.113.11", "fresh@awards.test"), http.StatusTooManyRequests, "rate_limited", judging.RegisterWindow)
 	})

@@ -110,6 +110,16 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (judging.User, er
 	return s.User(ctx, id)
 }
 
+// EmailTaken reports whether an account holds this email or a look-alike of it: the same
+// claims CreateUser checks, read without writing.
+func (s *Store) EmailTaken(ctx context.Context, email string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.k.email(loginEmail(email)), s.k.emailKey(judging.EmailKey(email))).Result()
+	if err != nil {
+		return false, wrap("email taken", err)
+	}
+	return n > 0, nil
+}
+
 // UsersByRole returns every user holding the role, by id.
 func (s *Store) UsersByRole(ctx context.Context, r judging.Role) ([]judging.User, error) {
 	ids, err := s.rdb.SMembers(ctx, s.k.role(string(r))).Result()
