@@ -322,11 +322,13 @@ return n`
 			if tc.newKeys {
 				arg = "new"
 			}
-			// Writers and readers are bounded, so that with new keys the dataset stays small.
+			// Writers write until the captures are done (bounded, so that with new keys the
+			// dataset stays small); a capture counts as taken while the script ran only if the
+			// writers were still at work after it, so a slow machine cannot fake or fail it.
 			var wg sync.WaitGroup
 			for range 2 {
 				wg.Go(func() {
-					for i := 0; i < 300 && ctx.Err() == nil; i++ {
+					for i := 0; i < 3000 && ctx.Err() == nil; i++ {
 						e.Client().Eval(ctx, script, []string{"a", "b", "h", "z"}, arg)
 					}
 				})
@@ -378,8 +380,15 @@ return n`
 				if tc.newKeys && vals["a"] != "" && fmt.Sprint(news) != vals["a"] {
 					t.Fatalf("snapshot at a=%s holds %d new:* keys", vals["a"], news)
 				}
-				if vals["a"] != "" && vals["a"] != "600" {
-					seen++
+				select {
+				case <-writing:
+				default:
+					if vals["a"] != "" {
+						seen++ // the writers were at work before and after this capture
+					}
+				}
+				if seen >= 5 {
+					goto done
 				}
 			}
 		done:
