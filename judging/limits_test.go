@@ -3,7 +3,6 @@ package judging_test
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -12,95 +11,23 @@ import (
 	"time"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
 // testIP is the client IP of the service tests' logins and registrations.
 const testIP = "192.0.2.10"
 
-// probeHasher wraps a Hasher: it counts password checks, records how many hashing calls run
-// at once, and holds each call while hold is set (until it is closed).
-type probeHasher struct {
-	judging.Hasher
-	checks atomic.Int64 // Verify calls
-	hashes atomic.Int64 // Hash calls
-
-	mu                    sync.Mutex
-	hold                  chan struct{}
-	inFlight, maxInFlight int
-}
-
-func (h *probeHasher) Verify(hash, pw string) bool {
-	h.checks.Add(1)
-	defer h.enter()()
-	return h.Hasher.Verify(hash, pw)
-}
-
-func (h *probeHasher) Hash(pw string) (string, error) {
-	h.hashes.Add(1)
-	defer h.enter()()
-	return h.Hasher.Hash(pw)
-}
-
-// enter counts a call in, waits while it is held, and returns the func that counts it out.
-func (h *probeHasher) enter() func() {
-	h.mu.Lock()
-	h.inFlight++
-	h.maxInFlight = max(h.maxInFlight, h.inFlight)
-	hold := h.hold
-	h.mu.Unlock()
-	if hold != nil {
-		<-hold
-	}
-	return func() {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.inFlight--
-	}
-}
-
-// holdAll holds every later call until the returned func is called.
-func (h *probeHasher) holdAll() (release func()) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	hold := make(chan struct{})
-	h.hold = hold
-	return sync.OnceFunc(func() {
-		h.mu.Lock()
-		h.hold = nil
-		h.mu.Unlock()
-		close(hold)
-	})
-}
-
-// waitInFlight waits until n calls are running (held), or fails tb after a deadline.
-func (h *probeHasher) waitInFlight(tb testing.TB, n int) {
-	tb.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		h.mu.Lock()
-		got := h.inFlight
-		h.mu.Unlock()
-		if got == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("%d hashing calls running after 30 s, want %d", got, n)
-		}
-		time.Sleep(time.Millisecond) // polling, with a deadline
-	}
-}
-
 // occupy takes the service's one hashing slot with a login held in its check, until the
 // returned func lets it finish.
-func occupy(tb testing.TB, h *harness, p *probeHasher) (free func()) {
+func occupy(tb testing.TB, h *judgingtest.Rig, p *judgingtest.ProbeHasher) (free func()) {
 	tb.Helper()
-	release := p.holdAll()
+	release := p.HoldAll()
 	done := make(chan error, 1)
 	go func() {
-		_, err := h.svc.Login(h.ctx, "held@example.com", "not the password", "203.0.113.99")
+		_, err := h.Svc.Login(h.Ctx, "held@example.com", "not the password", "203.0.113.99")
 		done <- err
 	}()
-	p.waitInFlight(tb, 1)
+	p.WaitInFlight(tb, 1)
 	free = sync.OnceFunc(func() {
 		release()
 		if err := <-done; !errors.Is(err, judging.ErrBadCredentials) {
@@ -111,23 +38,22 @@ func occupy(tb testing.TB, h *harness, p *probeHasher) (free func()) {
 	return free
 }
 
-// newProbedService is a bare harness whose hashing goes through a probeHasher, with at most
-// bound hashes at once and a wait of wait for a slot.
-func newProbedService(tb testing.TB, bound int, wait time.Duration) (*harness, *probeHasher) {
+// newProbedService is a bare rig whose hashing goes through a ProbeHasher, with at most bound
+// hashes at once and a wait of wait for a slot.
+func newProbedService(tb testing.TB, bound int, wait time.Duration) (*judgingtest.Rig, *judgingtest.ProbeHasher) {
 	tb.Helper()
-	h := newBareService(tb)
-	p := &probeHasher{Hasher: cheapHasher}
-	h.svc = must(judging.NewService(judging.Deps{
-		Store: h.store, Clock: h.clock, Hasher: p, Logger: slog.New(slog.DiscardHandler),
-		HashConcurrency: bound, HashWait: wait,
-	}))(tb)
+	h := judgingtest.NewBare(tb)
+	p := &judgingtest.ProbeHasher{Hasher: judgingtest.CheapHasher}
+	h.Svc = h.NewService(tb, func(d *judging.Deps) {
+		d.Hasher, d.HashConcurrency, d.HashWait = p, bound, wait
+	})
 	return h, p
 }
 
 // wantRetry checks err is want and carries a wait in (0, most].
 func wantRetry(tb testing.TB, err error, want *judging.Error, most time.Duration) {
 	tb.Helper()
-	wantErr(tb, err, want)
+	judgingtest.WantErr(tb, err, want)
 	var r *judging.RetryError
 	if !errors.As(err, &r) {
 		tb.Fatalf("err = %v carries no wait", err)
@@ -137,19 +63,11 @@ func wantRetry(tb testing.TB, err error, want *judging.Error, most time.Duration
 	}
 }
 
-// keys lists every key in the harness's Redis.
-func (h *harness) keys() []string {
-	h.tb.Helper()
-	out := must(h.rdb.Keys(h.ctx, "*").Result())(h.tb)
-	slices.Sort(out)
-	return out
-}
-
 func TestService_Login_limits(t *testing.T) {
 	const wrong = "not the password"
-	setup := func(t *testing.T) (*harness, *probeHasher, judging.User) {
+	setup := func(t *testing.T) (*judgingtest.Rig, *judgingtest.ProbeHasher, judging.User) {
 		h, p := newProbedService(t, 0, 0)
-		u := must(h.svc.Register(h.ctx, judging.Registration{Email: "carol@example.com", Password: userPassword, Company: "Carol Co", Country: "FR"}, ""))(t)
+		u := judgingtest.Must(h.Svc.Register(h.Ctx, judging.Registration{Email: "carol@example.com", Password: judgingtest.Password, Company: "Carol Co", Country: "FR"}, ""))(t)
 		return h, p, u
 	}
 
@@ -161,7 +79,7 @@ func TestService_Login_limits(t *testing.T) {
 		var refused atomic.Int64
 		for i := range 100 {
 			wg.Go(func() {
-				_, err := h.svc.Login(h.ctx, u.Email, fmt.Sprintf("guess number %d", i), testIP)
+				_, err := h.Svc.Login(h.Ctx, u.Email, fmt.Sprintf("guess number %d", i), testIP)
 				switch {
 				case errors.Is(err, judging.ErrRateLimited):
 					refused.Add(1)
@@ -171,13 +89,13 @@ func TestService_Login_limits(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if got := p.checks.Load(); got > judging.LoginPairLimit {
+		if got := p.Checks.Load(); got > judging.LoginPairLimit {
 			t.Fatalf("%d passwords checked, want at most %d", got, judging.LoginPairLimit)
 		}
 		if got, want := refused.Load(), int64(100-judging.LoginPairLimit); got != want {
 			t.Fatalf("%d guesses refused, want %d", got, want)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, testIP)
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
 	})
 
@@ -186,24 +104,24 @@ func TestService_Login_limits(t *testing.T) {
 		// from another IP, and the attacker may still try other emails.
 		h, _, u := setup(t)
 		for range judging.LoginPairLimit {
-			_, err := h.svc.Login(h.ctx, u.Email, wrong, "203.0.113.1")
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, u.Email, wrong, "203.0.113.1")
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, "203.0.113.1")
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "203.0.113.1")
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
-		must(h.svc.Login(h.ctx, u.Email, userPassword, "198.51.100.1"))(t)
-		_, err = h.svc.Login(h.ctx, "other@example.com", wrong, "203.0.113.1")
-		wantErr(t, err, judging.ErrBadCredentials)
+		judgingtest.Must(h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "198.51.100.1"))(t)
+		_, err = h.Svc.Login(h.Ctx, "other@example.com", wrong, "203.0.113.1")
+		judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 	})
 
 	t.Run("ErrRateLimited/per email over all IPs", func(t *testing.T) {
 		// 100 failures for one email from all IPs → 429 for that email, from any IP.
 		h, _, u := setup(t)
 		for i := range judging.LoginEmailLimit {
-			_, err := h.svc.Login(h.ctx, u.Email, wrong, fmt.Sprintf("10.1.%d.1", i/5))
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, u.Email, wrong, fmt.Sprintf("10.1.%d.1", i/5))
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, "198.51.100.2")
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "198.51.100.2")
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
 	})
 
@@ -211,75 +129,75 @@ func TestService_Login_limits(t *testing.T) {
 		// 100 failures from one IP over all emails, unknown ones too → 429 for that IP only.
 		h, p, u := setup(t)
 		for i := range judging.LoginIPLimit {
-			_, err := h.svc.Login(h.ctx, fmt.Sprintf("nobody%d@example.com", i), userPassword, "203.0.113.2")
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, fmt.Sprintf("nobody%d@example.com", i), judgingtest.Password, "203.0.113.2")
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		if got, want := p.checks.Load(), int64(judging.LoginIPLimit); got != want {
+		if got, want := p.Checks.Load(), int64(judging.LoginIPLimit); got != want {
 			t.Fatalf("%d dummy checks for unknown emails, want %d: the same work as a real one", got, want)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, "203.0.113.2")
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "203.0.113.2")
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
-		must(h.svc.Login(h.ctx, u.Email, userPassword, "203.0.113.3"))(t)
+		judgingtest.Must(h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "203.0.113.3"))(t)
 	})
 
 	t.Run("ErrRateLimited/an IPv6 /64 is one client", func(t *testing.T) {
 		// One subscriber holds a whole IPv6 /64: its addresses count as one client IP.
 		h, _, u := setup(t)
 		for i := range judging.LoginPairLimit {
-			_, err := h.svc.Login(h.ctx, u.Email, wrong, fmt.Sprintf("2001:db8:1:2::%x", i+1))
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, u.Email, wrong, fmt.Sprintf("2001:db8:1:2::%x", i+1))
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, "2001:db8:1:2:ffff::1")
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "2001:db8:1:2:ffff::1")
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
-		must(h.svc.Login(h.ctx, u.Email, userPassword, "2001:db8:1:3::1"))(t)
+		judgingtest.Must(h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, "2001:db8:1:3::1"))(t)
 	})
 
 	t.Run("OK successes never count", func(t *testing.T) {
 		// Rate limits count failures, not successes: 150 logins of several users from one IP.
 		h, _, u := setup(t)
-		v := must(h.svc.Register(h.ctx, judging.Registration{Email: "vic@example.com", Password: userPassword, Company: "Vic Co", Country: "FR"}, ""))(t)
+		v := judgingtest.Must(h.Svc.Register(h.Ctx, judging.Registration{Email: "vic@example.com", Password: judgingtest.Password, Company: "Vic Co", Country: "FR"}, ""))(t)
 		for i := range 150 {
-			must(h.svc.Login(h.ctx, []string{u.Email, v.Email}[i%2], userPassword, testIP))(t)
+			judgingtest.Must(h.Svc.Login(h.Ctx, []string{u.Email, v.Email}[i%2], judgingtest.Password, testIP))(t)
 		}
 		// Nor do they undo failures: 9 failures, successes, then the 10th failure limits.
 		for range judging.LoginPairLimit - 1 {
-			_, err := h.svc.Login(h.ctx, u.Email, wrong, testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, u.Email, wrong, testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		must(h.svc.Login(h.ctx, u.Email, userPassword, testIP))(t)
-		_, err := h.svc.Login(h.ctx, u.Email, wrong, testIP)
-		wantErr(t, err, judging.ErrBadCredentials)
-		_, err = h.svc.Login(h.ctx, u.Email, userPassword, testIP)
+		judgingtest.Must(h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, testIP))(t)
+		_, err := h.Svc.Login(h.Ctx, u.Email, wrong, testIP)
+		judgingtest.WantErr(t, err, judging.ErrBadCredentials)
+		_, err = h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
 	})
 
 	t.Run("ErrBadCredentials/a short password costs no hash but counts", func(t *testing.T) {
 		// No account has a password under 10 characters: it is refused unchecked, and counted.
 		h, p, u := setup(t)
-		before := p.checks.Load()
+		before := p.Checks.Load()
 		for range judging.LoginPairLimit {
-			_, err := h.svc.Login(h.ctx, u.Email, "short", testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, u.Email, "short", testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		if got := p.checks.Load() - before; got != 0 {
+		if got := p.Checks.Load() - before; got != 0 {
 			t.Fatalf("%d checks for short passwords, want 0", got)
 		}
-		_, err := h.svc.Login(h.ctx, u.Email, userPassword, testIP)
+		_, err := h.Svc.Login(h.Ctx, u.Email, judgingtest.Password, testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
 	})
 
 	t.Run("ErrInvalid/oversized fields touch nothing", func(t *testing.T) {
 		// email ≤ 254 characters, password ≤ 1,024 bytes: longer → 422 before the store.
 		h, p, u := setup(t)
-		before, checks := h.keys(), p.checks.Load()
-		_, err := h.svc.Login(h.ctx, strings.Repeat("a", 1<<20)+"@example.com", userPassword, testIP)
-		wantInvalid(t, err, "too_long")
-		_, err = h.svc.Login(h.ctx, u.Email, strings.Repeat("p", 2000), testIP)
-		wantInvalid(t, err, "invalid_password")
-		if after := h.keys(); !slices.Equal(before, after) {
+		before, checks := h.Keys(), p.Checks.Load()
+		_, err := h.Svc.Login(h.Ctx, strings.Repeat("a", 1<<20)+"@example.com", judgingtest.Password, testIP)
+		judgingtest.WantInvalid(t, err, "too_long")
+		_, err = h.Svc.Login(h.Ctx, u.Email, strings.Repeat("p", 2000), testIP)
+		judgingtest.WantInvalid(t, err, "invalid_password")
+		if after := h.Keys(); !slices.Equal(before, after) {
 			t.Fatalf("keys went from %q to %q", before, after)
 		}
-		if p.checks.Load() != checks {
+		if p.Checks.Load() != checks {
 			t.Fatalf("an oversized login had its password checked")
 		}
 	})
@@ -290,36 +208,36 @@ func TestService_Login_limits(t *testing.T) {
 		h, p := newProbedService(t, 1, time.Millisecond)
 		free := occupy(t, h, p)
 		for range 3 {
-			_, err := h.svc.Login(h.ctx, "dan@example.com", wrong, testIP)
+			_, err := h.Svc.Login(h.Ctx, "dan@example.com", wrong, testIP)
 			wantRetry(t, err, judging.ErrBusy, 10*time.Second)
 		}
 		free()
 		for range judging.LoginPairLimit {
-			_, err := h.svc.Login(h.ctx, "dan@example.com", wrong, testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, "dan@example.com", wrong, testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, "dan@example.com", wrong, testIP)
+		_, err := h.Svc.Login(h.Ctx, "dan@example.com", wrong, testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.LoginWindow)
 	})
 }
 
 func TestService_Register_limits(t *testing.T) {
 	reg := func(email string) judging.Registration {
-		return judging.Registration{Email: email, Password: userPassword, Company: "Co " + email, Country: "FR"}
+		return judging.Registration{Email: email, Password: judgingtest.Password, Company: "Co " + email, Country: "FR"}
 	}
 
 	t.Run("ErrRateLimited/the 21st from one IP in an hour", func(t *testing.T) {
 		// At most 20 registrations per IP per hour; other IPs and callers inside the process
 		// are not affected.
-		h := newBareService(t)
+		h := judgingtest.NewBare(t)
 		for i := range judging.RegisterIPLimit {
-			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
+			judgingtest.Must(h.Svc.Register(h.Ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
 		}
-		_, err := h.svc.Register(h.ctx, reg("late@example.com"), testIP)
+		_, err := h.Svc.Register(h.Ctx, reg("late@example.com"), testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.RegisterWindow)
-		must(h.svc.Register(h.ctx, reg("late@example.com"), "198.51.100.7"))(t)
+		judgingtest.Must(h.Svc.Register(h.Ctx, reg("late@example.com"), "198.51.100.7"))(t)
 		for i := range judging.RegisterIPLimit + 5 {
-			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("demo%d@example.com", i)), ""))(t)
+			judgingtest.Must(h.Svc.Register(h.Ctx, reg(fmt.Sprintf("demo%d@example.com", i)), ""))(t)
 		}
 	})
 
@@ -328,34 +246,34 @@ func TestService_Register_limits(t *testing.T) {
 		// 409 found before any password hashing, so retrying one neither burns argon2 nor uses
 		// up the IP's 20 registrations.
 		h, p := newProbedService(t, 2, time.Minute)
-		must(h.svc.Register(h.ctx, reg("first@example.com"), testIP))(t)
-		hashes := p.hashes.Load()
+		judgingtest.Must(h.Svc.Register(h.Ctx, reg("first@example.com"), testIP))(t)
+		hashes := p.Hashes.Load()
 		for _, email := range []string{"first@example.com", "FIRST@example.com", "first@example.com\u200b", "f\u0456rst@example.com"} {
 			for range judging.RegisterIPLimit {
-				_, err := h.svc.Register(h.ctx, reg(email), testIP)
-				wantErr(t, err, judging.ErrEmailTaken)
+				_, err := h.Svc.Register(h.Ctx, reg(email), testIP)
+				judgingtest.WantErr(t, err, judging.ErrEmailTaken)
 			}
 		}
-		if got := p.hashes.Load() - hashes; got != 0 {
+		if got := p.Hashes.Load() - hashes; got != 0 {
 			t.Fatalf("%d password hashes for duplicate registrations, want 0", got)
 		}
 		for i := range judging.RegisterIPLimit - 1 {
-			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
+			judgingtest.Must(h.Svc.Register(h.Ctx, reg(fmt.Sprintf("ex%d@example.com", i)), testIP))(t)
 		}
-		_, err := h.svc.Register(h.ctx, reg("late@example.com"), testIP)
+		_, err := h.Svc.Register(h.Ctx, reg("late@example.com"), testIP)
 		wantRetry(t, err, judging.ErrRateLimited, judging.RegisterWindow)
 	})
 
 	t.Run("ErrInvalid is not counted", func(t *testing.T) {
 		// A registration refused by validation costs nothing and is not counted.
-		h := newBareService(t)
+		h := judgingtest.NewBare(t)
 		bad := reg("bad@example.com")
 		bad.Password = "short"
 		for range judging.RegisterIPLimit + 1 {
-			_, err := h.svc.Register(h.ctx, bad, testIP)
-			wantInvalid(t, err, "weak_password")
+			_, err := h.Svc.Register(h.Ctx, bad, testIP)
+			judgingtest.WantInvalid(t, err, "weak_password")
 		}
-		must(h.svc.Register(h.ctx, reg("good@example.com"), testIP))(t)
+		judgingtest.Must(h.Svc.Register(h.Ctx, reg("good@example.com"), testIP))(t)
 	})
 
 	t.Run("ErrBusy is not counted", func(t *testing.T) {
@@ -363,12 +281,12 @@ func TestService_Register_limits(t *testing.T) {
 		h, p := newProbedService(t, 1, time.Millisecond)
 		free := occupy(t, h, p)
 		for i := range judging.RegisterIPLimit {
-			_, err := h.svc.Register(h.ctx, reg(fmt.Sprintf("busy%d@example.com", i)), testIP)
+			_, err := h.Svc.Register(h.Ctx, reg(fmt.Sprintf("busy%d@example.com", i)), testIP)
 			wantRetry(t, err, judging.ErrBusy, 10*time.Second)
 		}
 		free()
 		for i := range judging.RegisterIPLimit {
-			must(h.svc.Register(h.ctx, reg(fmt.Sprintf("busy%d@example.com", i)), testIP))(t)
+			judgingtest.Must(h.Svc.Register(h.Ctx, reg(fmt.Sprintf("busy%d@example.com", i)), testIP))(t)
 		}
 	})
 }
@@ -379,27 +297,24 @@ func TestService_hashing(t *testing.T) {
 		// and each is served once a slot frees within its wait.
 		const bound, logins = 2, 12
 		h, p := newProbedService(t, bound, time.Minute)
-		release := p.holdAll()
+		release := p.HoldAll()
 		defer release()
 		var wg sync.WaitGroup
 		for i := range logins {
 			wg.Go(func() {
-				_, err := h.svc.Login(h.ctx, fmt.Sprintf("nobody%d@example.com", i), userPassword, testIP)
+				_, err := h.Svc.Login(h.Ctx, fmt.Sprintf("nobody%d@example.com", i), judgingtest.Password, testIP)
 				if !errors.Is(err, judging.ErrBadCredentials) {
 					t.Errorf("login %d: %v, want invalid_credentials", i, err)
 				}
 			})
 		}
-		p.waitInFlight(t, bound)
+		p.WaitInFlight(t, bound)
 		release()
 		wg.Wait()
-		p.mu.Lock()
-		got := p.maxInFlight
-		p.mu.Unlock()
-		if got != bound {
+		if got := p.MaxInFlight(); got != bound {
 			t.Fatalf("%d hashes ran at once, want %d", got, bound)
 		}
-		if got := p.checks.Load(); got != logins {
+		if got := p.Checks.Load(); got != logins {
 			t.Fatalf("%d checks, want %d", got, logins)
 		}
 	})
@@ -408,28 +323,28 @@ func TestService_hashing(t *testing.T) {
 		// With the one slot taken, login, registration, an invitation and the admin at start
 		// are all told to come back, with a wait.
 		h, p := newProbedService(t, 1, time.Millisecond)
-		must(h.svc.EnsureAdmin(h.ctx, adminEmail, adminPassword))(t)
-		h.admin = judging.Actor{ID: must(h.svc.Login(h.ctx, adminEmail, adminPassword, ""))(t).ID, Role: judging.RoleAdmin}
-		must(h.svc.PutProgramme(h.ctx, h.admin, fixture()))(t)
-		_, invite := must2(h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{Name: "Jo", Email: "jo@jury.test", Categories: []string{catCyber}}))(t)
+		judgingtest.Must(h.Svc.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword))(t)
+		h.Admin = judging.Actor{ID: judgingtest.Must(h.Svc.Login(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword, ""))(t).ID, Role: judging.RoleAdmin}
+		judgingtest.Must(h.Svc.PutProgramme(h.Ctx, h.Admin, judgingtest.Programme()))(t)
+		_, invite := judgingtest.Must2(h.Svc.CreateJudge(h.Ctx, h.Admin, judging.JudgeInput{Name: "Jo", Email: "jo@jury.test", Categories: []string{judgingtest.CatCyber}}))(t)
 		occupy(t, h, p)
 		wantRetry(t, within(t, func() error {
-			_, err := h.svc.Login(h.ctx, adminEmail, adminPassword, testIP)
+			_, err := h.Svc.Login(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword, testIP)
 			return err
 		}), judging.ErrBusy, 10*time.Second)
 		wantRetry(t, within(t, func() error {
-			_, err := h.svc.Register(h.ctx, judging.Registration{Email: "x@example.com", Password: userPassword, Company: "X", Country: "FR"}, testIP)
+			_, err := h.Svc.Register(h.Ctx, judging.Registration{Email: "x@example.com", Password: judgingtest.Password, Company: "X", Country: "FR"}, testIP)
 			return err
 		}), judging.ErrBusy, 10*time.Second)
 		wantRetry(t, within(t, func() error {
-			_, err := h.svc.AcceptInvite(h.ctx, invite, userPassword)
+			_, err := h.Svc.AcceptInvite(h.Ctx, invite, judgingtest.Password)
 			return err
 		}), judging.ErrBusy, 10*time.Second)
 
 		fresh, fp := newProbedService(t, 1, time.Millisecond)
 		occupy(t, fresh, fp)
 		wantRetry(t, within(t, func() error {
-			_, err := fresh.svc.EnsureAdmin(fresh.ctx, adminEmail, adminPassword)
+			_, err := fresh.Svc.EnsureAdmin(fresh.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword)
 			return err
 		}), judging.ErrBusy, 10*time.Second)
 	})

@@ -2,12 +2,8 @@ package judging_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -15,48 +11,40 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
 func ptr(f float64) *float64 { return &f }
 
-func decodeAudit(tb testing.TB, r judging.AuditRecord) judging.AuditEvent {
-	tb.Helper()
-	var ev judging.AuditEvent
-	if err := json.Unmarshal([]byte(r.Payload), &ev); err != nil {
-		tb.Fatalf("audit record %s: %v", r.ID, err)
-	}
-	return ev
-}
-
 // resultsFixture is a cyber-security category of four entries: two tied first, one third,
 // one unscored; plus a draft that is never ranked.
 type resultsFixture struct {
-	h                            *harness
+	h                            *judgingtest.Rig
 	alpha, bravo, charlie, delta judging.Entry
 	j1, j2                       judging.Actor
 }
 
 func newResultsFixture(t *testing.T) resultsFixture {
-	h := newService(t)
+	h := judgingtest.New(t)
 	f := resultsFixture{h: h,
-		alpha:   h.entry(h.exhibitor("Alpha Co"), catCyber, "Alpha"),
-		bravo:   h.entry(h.exhibitor("Bravo Co"), catCyber, "Bravo"),
-		charlie: h.entry(h.exhibitor("Charlie Co"), catCyber, "Charlie"),
-		delta:   h.entry(h.exhibitor("Delta Co"), catCyber, "Delta"),
-		j1:      h.judge([]string{catCyber}),
-		j2:      h.judge([]string{catCyber}),
+		alpha:   h.Entry(h.Exhibitor("Alpha Co"), judgingtest.CatCyber, "Alpha"),
+		bravo:   h.Entry(h.Exhibitor("Bravo Co"), judgingtest.CatCyber, "Bravo"),
+		charlie: h.Entry(h.Exhibitor("Charlie Co"), judgingtest.CatCyber, "Charlie"),
+		delta:   h.Entry(h.Exhibitor("Delta Co"), judgingtest.CatCyber, "Delta"),
+		j1:      h.Judge([]string{judgingtest.CatCyber}),
+		j2:      h.Judge([]string{judgingtest.CatCyber}),
 	}
-	h.draft(h.exhibitor("Echo Co"), catCyber, "Echo draft")
+	h.Draft(h.Exhibitor("Echo Co"), judgingtest.CatCyber, "Echo draft")
 	for _, j := range []judging.Actor{f.j1, f.j2} {
-		h.assign(j, f.alpha, f.bravo, f.charlie, f.delta)
+		h.Assign(j, f.alpha, f.bravo, f.charlie, f.delta)
 	}
-	h.score(f.j1, f.alpha, cyber(10, 1))    // 75
-	h.score(f.j2, f.alpha, cyber(10, 1))    // 75 → 75
-	h.score(f.j1, f.bravo, cyber(5, 3))     // 50
-	h.score(f.j2, f.bravo, cyber(10, 5))    // 100 → 75
-	h.score(f.j1, f.charlie, cyber(2.5, 2)) // 25
-	h.score(f.j2, f.charlie, cyber(5, 3))   // 50 → 37.5
-	h.pub.take()
+	h.Score(f.j1, f.alpha, judgingtest.Cyber(10, 1))    // 75
+	h.Score(f.j2, f.alpha, judgingtest.Cyber(10, 1))    // 75 → 75
+	h.Score(f.j1, f.bravo, judgingtest.Cyber(5, 3))     // 50
+	h.Score(f.j2, f.bravo, judgingtest.Cyber(10, 5))    // 100 → 75
+	h.Score(f.j1, f.charlie, judgingtest.Cyber(2.5, 2)) // 25
+	h.Score(f.j2, f.charlie, judgingtest.Cyber(5, 3))   // 50 → 37.5
+	h.Pub.Take()
 	return f
 }
 
@@ -73,7 +61,7 @@ func (f resultsFixture) ranking() []judging.ResultRow {
 // sealed is what a non-admin sees of the fixture's categories before any reveal.
 func sealed() []judging.CategoryResults {
 	var out []judging.CategoryResults
-	for _, c := range fixture().Categories {
+	for _, c := range judgingtest.Programme().Categories {
 		out = append(out, judging.CategoryResults{ID: c.ID, Name: c.Name})
 	}
 	return out
@@ -81,10 +69,10 @@ func sealed() []judging.CategoryResults {
 
 // others are the callers who are not admins.
 func (f resultsFixture) others(t *testing.T) map[string]judging.Actor {
-	screen := must(f.h.svc.CreateScreen(f.h.ctx, f.h.admin, "Main stage"))(t)
+	screen := judgingtest.Must(f.h.Svc.CreateScreen(f.h.Ctx, f.h.Admin, "Main stage"))(t)
 	return map[string]judging.Actor{
 		"judge":     f.j1,
-		"exhibitor": f.h.exhibitor("Foxtrot"),
+		"exhibitor": f.h.Exhibitor("Foxtrot"),
 		"screen":    {ID: screen.ID, Role: judging.RoleScreen},
 		"voter":     {ID: "v_badge", Role: judging.RoleVoter},
 		"public":    {},
@@ -97,8 +85,8 @@ func TestService_Results(t *testing.T) {
 
 	t.Run("admin sees every category at any time, with the normalised ranking", func(t *testing.T) {
 		// Admin: every category at any time; each category also carries normalised.
-		h := h.on(t)
-		res := must(h.svc.Results(h.ctx, h.admin))(t)
+		h := h.On(t)
+		res := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t)
 		if got, want := len(res.Categories), 3; got != want {
 			t.Fatalf("%d categories, want %d", got, want)
 		}
@@ -120,8 +108,8 @@ func TestService_Results(t *testing.T) {
 
 	t.Run("ranks: 1 + the number of entries strictly higher; tied rows carry tie", func(t *testing.T) {
 		// rank = 1 + the number of entries with a strictly higher score (so 1, 1, 3); tied rows carry "tie": true.
-		h := h.on(t)
-		rows := must(h.svc.Results(h.ctx, h.admin))(t).Categories[0].Ranking
+		h := h.On(t)
+		rows := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t).Categories[0].Ranking
 		var ranks []int
 		var ties []bool
 		for _, r := range rows {
@@ -136,8 +124,8 @@ func TestService_Results(t *testing.T) {
 	})
 
 	t.Run("entries with no score are listed last with score null and no rank", func(t *testing.T) {
-		h := h.on(t)
-		rows := must(h.svc.Results(h.ctx, h.admin))(t).Categories[0].Ranking
+		h := h.On(t)
+		rows := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t).Categories[0].Ranking
 		last := rows[len(rows)-1]
 		if last.EntryID != f.delta.ID || last.Score != nil || last.Rank != 0 || last.Judges != 0 {
 			t.Fatalf("last row = %+v, want the unscored entry with no score, rank or judges", last)
@@ -147,9 +135,9 @@ func TestService_Results(t *testing.T) {
 	others := f.others(t)
 	t.Run("others see only revealed categories", func(t *testing.T) {
 		// Every other role and the public: unrevealed categories appear with revealed: false and no ranking.
-		h := h.on(t)
+		h := h.On(t)
 		for name, a := range others {
-			res := must(h.svc.Results(h.ctx, a))(t)
+			res := judgingtest.Must(h.Svc.Results(h.Ctx, a))(t)
 			if diff := cmp.Diff(sealed(), res.Categories); diff != "" {
 				t.Fatalf("%s sees (-want +got):\n%s", name, diff)
 			}
@@ -159,40 +147,40 @@ func TestService_Results(t *testing.T) {
 	t.Run("a reveal shows the whole category to everyone", func(t *testing.T) {
 		// POST /ceremony/reveal {category_id} → the whole category is revealed: its 3 places
 		// (a place is one rank; the unscored entries are the last).
-		h := h.on(t)
-		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, false))(t)
-		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true, PlacesShown: 3, Places: 3}, rr); diff != "" {
+		h := h.On(t)
+		rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCyber, false))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatCyber, Revealed: true, PlacesShown: 3, Places: 3}, rr); diff != "" {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
-		h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
+		h.WantEvents(judging.Event{Type: judging.EventReveal, CategoryID: judgingtest.CatCyber})
 		want := sealed()
 		want[0].Revealed, want[0].Ranking = true, f.ranking()
 		for name, a := range others {
-			res := must(h.svc.Results(h.ctx, a))(t)
+			res := judgingtest.Must(h.Svc.Results(h.Ctx, a))(t)
 			if diff := cmp.Diff(want, res.Categories); diff != "" {
 				t.Fatalf("%s sees (-want +got):\n%s", name, diff)
 			}
 		}
-		if got := must(h.svc.Results(h.ctx, h.admin))(t).Categories[0]; !got.Revealed || got.Normalised == nil {
+		if got := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t).Categories[0]; !got.Revealed || got.Normalised == nil {
 			t.Fatalf("admin: revealed %v normalised %v", got.Revealed, got.Normalised)
 		}
-		cer := must(h.svc.Ceremony(h.ctx))(t)
-		if diff := cmp.Diff([]string{catCyber}, cer.Revealed); diff != "" {
+		cer := judgingtest.Must(h.Svc.Ceremony(h.Ctx))(t)
+		if diff := cmp.Diff([]string{judgingtest.CatCyber}, cer.Revealed); diff != "" {
 			t.Fatalf("ceremony revealed (-want +got):\n%s", diff)
 		}
 	})
 
 	t.Run("ErrForbidden", func(t *testing.T) {
 		// POST /ceremony/reveal is for admins.
-		h := h.on(t)
-		_, err := h.svc.Reveal(h.ctx, f.j1, catDrones, false)
-		wantErr(t, err, judging.ErrForbidden)
+		h := h.On(t)
+		_, err := h.Svc.Reveal(h.Ctx, f.j1, judgingtest.CatDrones, false)
+		judgingtest.WantErr(t, err, judging.ErrForbidden)
 	})
 
 	t.Run("ErrUnknownCategory", func(t *testing.T) {
-		h := h.on(t)
-		_, err := h.svc.Reveal(h.ctx, h.admin, "cooking", false)
-		wantErr(t, err, judging.ErrUnknownCategory)
+		h := h.On(t)
+		_, err := h.Svc.Reveal(h.Ctx, h.Admin, "cooking", false)
+		judgingtest.WantErr(t, err, judging.ErrUnknownCategory)
 	})
 }
 
@@ -207,36 +195,36 @@ func TestService_Reveal_step(t *testing.T) {
 	rowsShown := []int{1, 2, 4} // rows shown after each step
 	places := len(rowsShown)
 	public := judging.Actor{}
-	ceremonyAt := fixture().CeremonyAt
+	ceremonyAt := judgingtest.Programme().CeremonyAt
 	for k := 1; k <= places+1; k++ {
 		shown := min(k, places)
 		done := shown == places
 		t.Run(fmt.Sprintf("step %d", k), func(t *testing.T) {
-			h := h.on(t)
-			rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
-			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: done, PlacesShown: shown, Places: places}, rr); diff != "" {
+			h := h.On(t)
+			rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCyber, true))(t)
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatCyber, Revealed: done, PlacesShown: shown, Places: places}, rr); diff != "" {
 				t.Fatalf("reveal (-want +got):\n%s", diff)
 			}
-			h.wantEvents(judging.Event{Type: judging.EventReveal, CategoryID: catCyber})
+			h.WantEvents(judging.Event{Type: judging.EventReveal, CategoryID: judgingtest.CatCyber})
 
 			want := sealed()
 			want[0].Revealed, want[0].Ranking = done, full[len(full)-rowsShown[shown-1]:]
 			if !done {
 				want[0].PlacesShown = shown
 			}
-			if diff := cmp.Diff(want, must(h.svc.Results(h.ctx, public))(t).Categories); diff != "" {
+			if diff := cmp.Diff(want, judgingtest.Must(h.Svc.Results(h.Ctx, public))(t).Categories); diff != "" {
 				t.Fatalf("the public sees (-want +got):\n%s", diff)
 			}
 
-			admin := must(h.svc.Results(h.ctx, h.admin))(t).Categories[0]
+			admin := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t).Categories[0]
 			if diff := cmp.Diff(full, admin.Ranking); diff != "" {
 				t.Fatalf("the admin sees (-want +got):\n%s", diff)
 			}
 
-			cer := must(h.svc.Ceremony(h.ctx))(t)
-			wantCer := judging.CeremonyState{Revealed: []string{}, Partial: map[string]int{catCyber: shown}, CeremonyAt: &ceremonyAt}
+			cer := judgingtest.Must(h.Svc.Ceremony(h.Ctx))(t)
+			wantCer := judging.CeremonyState{Revealed: []string{}, Partial: map[string]int{judgingtest.CatCyber: shown}, CeremonyAt: &ceremonyAt}
 			if done {
-				wantCer.Revealed, wantCer.Partial = []string{catCyber}, map[string]int{}
+				wantCer.Revealed, wantCer.Partial = []string{judgingtest.CatCyber}, map[string]int{}
 			}
 			if diff := cmp.Diff(wantCer, cer); diff != "" {
 				t.Fatalf("ceremony (-want +got):\n%s", diff)
@@ -248,26 +236,26 @@ func TestService_Reveal_step(t *testing.T) {
 func TestService_Reveal_stepByRank(t *testing.T) {
 	// A place is one rank, shown from the bottom: entries sharing a rank appear together in one
 	// step; places_shown and places count places, and so does GET /ceremony's partial.
-	h := newService(t)
-	j := h.judge([]string{catCSR, catDrones})
+	h := judgingtest.New(t)
+	j := h.Judge([]string{judgingtest.CatCSR, judgingtest.CatDrones})
 	csr := func(commitment float64) judging.ScoreInput {
 		return judging.ScoreInput{Scores: map[string]float64{"commitment": commitment}}
 	}
 	scored := func(cat, title string, in judging.ScoreInput) judging.Entry {
-		e := h.entry(h.exhibitor(title+" Co"), cat, title)
-		h.assign(j, e)
-		h.score(j, e, in)
+		e := h.Entry(h.Exhibitor(title+" Co"), cat, title)
+		h.Assign(j, e)
+		h.Score(j, e, in)
 		return e
 	}
-	top := scored(catCSR, "Alpha", csr(5))
-	mid1, mid2, mid3 := scored(catCSR, "Bravo", csr(3)), scored(catCSR, "Charlie", csr(3)), scored(catCSR, "Delta", csr(3))
-	low := scored(catCSR, "Echo", csr(1))
-	scored(catDrones, "Kilo", drones(50, 3))
-	scored(catDrones, "Lima", drones(50, 3))
+	top := scored(judgingtest.CatCSR, "Alpha", csr(5))
+	mid1, mid2, mid3 := scored(judgingtest.CatCSR, "Bravo", csr(3)), scored(judgingtest.CatCSR, "Charlie", csr(3)), scored(judgingtest.CatCSR, "Delta", csr(3))
+	low := scored(judgingtest.CatCSR, "Echo", csr(1))
+	scored(judgingtest.CatDrones, "Kilo", judgingtest.Drones(50, 3))
+	scored(judgingtest.CatDrones, "Lima", judgingtest.Drones(50, 3))
 	public := judging.Actor{}
 	shownIDs := func(t *testing.T, cat string) []string {
 		t.Helper()
-		for _, c := range must(h.svc.Results(h.ctx, public))(t).Categories {
+		for _, c := range judgingtest.Must(h.Svc.Results(h.Ctx, public))(t).Categories {
 			if c.ID == cat {
 				var ids []string
 				for _, r := range c.Ranking {
@@ -281,41 +269,41 @@ func TestService_Reveal_stepByRank(t *testing.T) {
 	}
 
 	t.Run("a three-way tie in the middle is one step", func(t *testing.T) {
-		h := h.on(t)
+		h := h.On(t)
 		for i, want := range [][]string{
 			{low.ID},
 			{mid1.ID, mid2.ID, mid3.ID, low.ID},
 			{top.ID, mid1.ID, mid2.ID, mid3.ID, low.ID},
 		} {
 			shown := i + 1
-			rr := must(h.svc.Reveal(h.ctx, h.admin, catCSR, true))(t)
-			if diff := cmp.Diff(judging.RevealResult{CategoryID: catCSR, Revealed: shown == 3, PlacesShown: shown, Places: 3}, rr); diff != "" {
+			rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCSR, true))(t)
+			if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatCSR, Revealed: shown == 3, PlacesShown: shown, Places: 3}, rr); diff != "" {
 				t.Fatalf("step %d (-want +got):\n%s", shown, diff)
 			}
-			if diff := cmp.Diff(want, shownIDs(t, catCSR)); diff != "" {
+			if diff := cmp.Diff(want, shownIDs(t, judgingtest.CatCSR)); diff != "" {
 				t.Fatalf("step %d: the public sees (-want +got):\n%s", shown, diff)
 			}
-			if got, want := must(h.svc.Ceremony(h.ctx))(t).Partial[catCSR], shown%3; got != want {
+			if got, want := judgingtest.Must(h.Svc.Ceremony(h.Ctx))(t).Partial[judgingtest.CatCSR], shown%3; got != want {
 				t.Fatalf("step %d: GET /ceremony partial = %d, want %d", shown, got, want)
 			}
 		}
 	})
 
 	t.Run("an all-tied category is revealed in one step", func(t *testing.T) {
-		h := h.on(t)
-		rr := must(h.svc.Reveal(h.ctx, h.admin, catDrones, true))(t)
-		if diff := cmp.Diff(judging.RevealResult{CategoryID: catDrones, Revealed: true, PlacesShown: 1, Places: 1}, rr); diff != "" {
+		h := h.On(t)
+		rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatDrones, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatDrones, Revealed: true, PlacesShown: 1, Places: 1}, rr); diff != "" {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
-		if got := len(shownIDs(t, catDrones)); got != 2 {
+		if got := len(shownIDs(t, judgingtest.CatDrones)); got != 2 {
 			t.Fatalf("the public sees %d rows, want both tied entries", got)
 		}
 	})
 
 	t.Run("an empty category is revealed in one step", func(t *testing.T) {
-		h := h.on(t)
-		rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
-		if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, Revealed: true}, rr); diff != "" {
+		h := h.On(t)
+		rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCyber, true))(t)
+		if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatCyber, Revealed: true}, rr); diff != "" {
 			t.Fatalf("reveal (-want +got):\n%s", diff)
 		}
 	})
@@ -357,25 +345,25 @@ func TestService_Results_reads(t *testing.T) {
 	// slowed the public results). Admins may read every category.
 	f := newResultsFixture(t)
 	h := f.h
-	h.entry(h.exhibitor("Golf Co"), catCSR, "Golf") // a sealed category with an entry
-	spy := &readSpy{Store: h.store}
-	svc := must(judging.NewService(judging.Deps{Store: spy, Clock: h.clock, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
+	h.Entry(h.Exhibitor("Golf Co"), judgingtest.CatCSR, "Golf") // a sealed category with an entry
+	spy := &readSpy{Store: h.Store}
+	svc := h.NewService(t, func(d *judging.Deps) { d.Store = spy })
 
-	must(svc.Results(h.ctx, judging.Actor{}))(t)
+	judgingtest.Must(svc.Results(h.Ctx, judging.Actor{}))(t)
 	if refs, listed := spy.take(); len(refs) != 0 || listed != 0 {
 		t.Fatalf("nothing revealed: the public's results read entries of %v and listed entries %d times", refs, listed)
 	}
-	must(svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
+	judgingtest.Must(svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCyber, true))(t)
 	spy.take()
 	for name, a := range f.others(t) {
-		must(svc.Results(h.ctx, a))(t)
+		judgingtest.Must(svc.Results(h.Ctx, a))(t)
 		refs, listed := spy.take()
-		if diff := cmp.Diff([]string{catCyber}, refs); diff != "" || listed != 0 {
+		if diff := cmp.Diff([]string{judgingtest.CatCyber}, refs); diff != "" || listed != 0 {
 			t.Fatalf("%s: results read the entries of (-want +got):\n%s\nand listed whole entries %d times, want 0", name, diff, listed)
 		}
 	}
-	must(svc.Results(h.ctx, h.admin))(t)
-	if refs, listed := spy.take(); !cmp.Equal(refs, []string{catCyber, catDrones, catCSR}) || listed != 0 {
+	judgingtest.Must(svc.Results(h.Ctx, h.Admin))(t)
+	if refs, listed := spy.take(); !cmp.Equal(refs, []string{judgingtest.CatCyber, judgingtest.CatDrones, judgingtest.CatCSR}) || listed != 0 {
 		t.Fatalf("admin: results read the entries of %v and listed entries %d times; want every category, through EntryRefs", refs, listed)
 	}
 }
@@ -386,43 +374,43 @@ func TestService_Reveal_interruptedStep(t *testing.T) {
 	// public sees no ranking, and the next step shows the first place.
 	f := newResultsFixture(t)
 	h := f.h
-	must(0, h.store.Freeze(h.ctx, catCyber))(t)
-	_, err := h.svc.SubmitScore(h.ctx, f.j1, f.delta.ID, cyber(1, 1))
-	wantErr(t, err, judging.ErrCategoryRevealed)
-	if cer := must(h.svc.Ceremony(h.ctx))(t); len(cer.Partial) != 0 || len(cer.Revealed) != 0 {
+	judgingtest.Must(0, h.Store.Freeze(h.Ctx, judgingtest.CatCyber))(t)
+	_, err := h.Svc.SubmitScore(h.Ctx, f.j1, f.delta.ID, judgingtest.Cyber(1, 1))
+	judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
+	if cer := judgingtest.Must(h.Svc.Ceremony(h.Ctx))(t); len(cer.Partial) != 0 || len(cer.Revealed) != 0 {
 		t.Fatalf("ceremony = %+v, want nothing revealed", cer)
 	}
-	if diff := cmp.Diff(sealed(), must(h.svc.Results(h.ctx, judging.Actor{}))(t).Categories); diff != "" {
+	if diff := cmp.Diff(sealed(), judgingtest.Must(h.Svc.Results(h.Ctx, judging.Actor{}))(t).Categories); diff != "" {
 		t.Fatalf("the public sees (-want +got):\n%s", diff)
 	}
-	rr := must(h.svc.Reveal(h.ctx, h.admin, catCyber, true))(t)
-	if diff := cmp.Diff(judging.RevealResult{CategoryID: catCyber, PlacesShown: 1, Places: 3}, rr); diff != "" {
+	rr := judgingtest.Must(h.Svc.Reveal(h.Ctx, h.Admin, judgingtest.CatCyber, true))(t)
+	if diff := cmp.Diff(judging.RevealResult{CategoryID: judgingtest.CatCyber, PlacesShown: 1, Places: 3}, rr); diff != "" {
 		t.Fatalf("the next step (-want +got):\n%s", diff)
 	}
 }
 
 func TestService_Results_trimmedMean(t *testing.T) {
 	// "tally": "trimmed_mean": drop one highest and one lowest when at least 5 judges scored.
-	h := newService(t)
-	hover := h.entry(h.exhibitor("Hover Co"), catDrones, "Hover")
-	crawler := h.entry(h.exhibitor("Crawler Co"), catDrones, "Crawler")
+	h := judgingtest.New(t)
+	hover := h.Entry(h.Exhibitor("Hover Co"), judgingtest.CatDrones, "Hover")
+	crawler := h.Entry(h.Exhibitor("Crawler Co"), judgingtest.CatDrones, "Crawler")
 	var js []judging.Actor
 	for range 5 {
-		js = append(js, h.judge([]string{catDrones}))
+		js = append(js, h.Judge([]string{judgingtest.CatDrones}))
 	}
 	// design on 0–100 with safety at its min: the total is design / 2.
 	for i, d := range []float64{0, 20, 40, 60, 100} { // totals 0, 10, 20, 30, 50
-		h.assign(js[i], hover)
-		h.score(js[i], hover, drones(d, 1))
+		h.Assign(js[i], hover)
+		h.Score(js[i], hover, judgingtest.Drones(d, 1))
 	}
 	for i, d := range []float64{0, 40, 100, 100} { // totals 0, 20, 50, 50: 4 judges, the mean
-		h.assign(js[i], crawler)
-		h.score(js[i], crawler, drones(d, 1))
+		h.Assign(js[i], crawler)
+		h.Score(js[i], crawler, judgingtest.Drones(d, 1))
 	}
 
 	rows := func() map[string]judging.ResultRow {
 		t.Helper()
-		res := must(h.svc.Results(h.ctx, h.admin))(t)
+		res := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t)
 		out := map[string]judging.ResultRow{}
 		for _, r := range res.Categories[1].Ranking {
 			out[r.EntryID] = r
@@ -438,8 +426,8 @@ func TestService_Results_trimmedMean(t *testing.T) {
 	}
 
 	t.Run("a recusal back to 4 judges is the plain mean", func(t *testing.T) {
-		h := h.on(t)
-		if err := h.svc.Recuse(h.ctx, js[0], hover.ID); err != nil { // the 0
+		h := h.On(t)
+		if err := h.Svc.Recuse(h.Ctx, js[0], hover.ID); err != nil { // the 0
 			t.Fatal(err)
 		}
 		if r := rows()[hover.ID]; r.Score == nil || !approx(*r.Score, 27.5) || r.Judges != 4 {
@@ -458,17 +446,17 @@ func deref(f *float64) any {
 func TestService_Results_normalised(t *testing.T) {
 	// normalised: the ranking after each judge's totals are turned into z-scores over all that
 	// judge's scores, and whether its winner differs from the plain one.
-	h := newService(t)
-	x := h.entry(h.exhibitor("X Co"), catCyber, "X")
-	y := h.entry(h.exhibitor("Y Co"), catCyber, "Y")
-	lenient, harsh := h.judge([]string{catCyber}), h.judge([]string{catCyber})
-	h.assign(lenient, x, y)
-	h.assign(harsh, x, y)
-	h.score(lenient, x, cyber(10, 5)) // 100
-	h.score(lenient, y, cyber(0, 1))  // 0
-	h.score(harsh, x, cyber(0, 1))    // 0
-	h.score(harsh, y, cyber(2.5, 2))  // 25
-	c := must(h.svc.Results(h.ctx, h.admin))(t).Categories[0]
+	h := judgingtest.New(t)
+	x := h.Entry(h.Exhibitor("X Co"), judgingtest.CatCyber, "X")
+	y := h.Entry(h.Exhibitor("Y Co"), judgingtest.CatCyber, "Y")
+	lenient, harsh := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(lenient, x, y)
+	h.Assign(harsh, x, y)
+	h.Score(lenient, x, judgingtest.Cyber(10, 5)) // 100
+	h.Score(lenient, y, judgingtest.Cyber(0, 1))  // 0
+	h.Score(harsh, x, judgingtest.Cyber(0, 1))    // 0
+	h.Score(harsh, y, judgingtest.Cyber(2.5, 2))  // 25
+	c := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t).Categories[0]
 	plain := []judging.ResultRow{
 		{Rank: 1, EntryID: x.ID, Title: "X", Company: "X Co", Score: ptr(50), Judges: 2},
 		{Rank: 2, EntryID: y.ID, Title: "Y", Company: "Y Co", Score: ptr(12.5), Judges: 2},
@@ -486,65 +474,35 @@ func TestService_Results_normalised(t *testing.T) {
 	}
 }
 
-// replay rebuilds the counting scores from the audit trail: the last "new" per (entry, judge),
-// dropped on "withdraw". It checks each record's "old" is what the replay held.
-func replay(tb testing.TB, recs []judging.AuditRecord) map[[2]string]judging.Score {
-	tb.Helper()
-	state := map[[2]string]judging.Score{}
-	for i, r := range recs {
-		ev := decodeAudit(tb, r)
-		k := [2]string{ev.EntryID, ev.JudgeID}
-		var held *judging.Score
-		if sc, ok := state[k]; ok {
-			held = &sc
-		}
-		if diff := cmp.Diff(held, ev.Old); diff != "" {
-			tb.Fatalf("audit record %d (%s): old is not the score that counted (-replayed +recorded):\n%s", i+1, ev.Action, diff)
-		}
-		switch ev.Action {
-		case "score":
-			if ev.New == nil {
-				tb.Fatalf("audit record %d: a score with no new", i+1)
-			}
-			state[k] = *ev.New
-		case "withdraw":
-			delete(state, k)
-		default:
-			tb.Fatalf("audit record %d: unknown action %q", i+1, ev.Action)
-		}
-	}
-	return state
-}
-
 func TestService_Results_equalAuditReplay(t *testing.T) {
 	// Issue: "the admin's results equal a recomputation from the audit stream".
-	h := newService(t)
+	h := judgingtest.New(t)
 	r := rand.New(rand.NewPCG(2026, 3))
 	companies := []string{"Acme", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"}
 	byID := map[string]judging.Entry{}
 	for i, c := range companies {
-		ex := h.exhibitor(c)
-		for _, cat := range []string{catCyber, catDrones} {
-			e := h.entry(ex, cat, fmt.Sprintf("%s %s %d", c, cat, i))
+		ex := h.Exhibitor(c)
+		for _, cat := range []string{judgingtest.CatCyber, judgingtest.CatDrones} {
+			e := h.Entry(ex, cat, fmt.Sprintf("%s %s %d", c, cat, i))
 			byID[e.ID] = e
 		}
 	}
-	h.draft(h.exhibitor("Eta"), catCSR, "Draft")
-	csr := h.entry(h.exhibitor("Theta"), catCSR, "Unscored")
+	h.Draft(h.Exhibitor("Eta"), judgingtest.CatCSR, "Draft")
+	csr := h.Entry(h.Exhibitor("Theta"), judgingtest.CatCSR, "Unscored")
 	byID[csr.ID] = csr
 	for i := range 7 {
-		cats := []string{catCyber, catDrones}
+		cats := []string{judgingtest.CatCyber, judgingtest.CatDrones}
 		if i%3 == 0 {
-			cats = []string{catCyber}
+			cats = []string{judgingtest.CatCyber}
 		}
-		h.judge(cats, companies[i%len(companies)])
+		h.Judge(cats, companies[i%len(companies)])
 	}
-	must(h.svc.AutoAssign(h.ctx, h.admin, 3))(t)
+	judgingtest.Must(h.Svc.AutoAssign(h.Ctx, h.Admin, 3))(t)
 
 	marks := func(cat string) judging.ScoreInput {
-		in := cyber(float64(r.IntN(101))/10, float64(1+r.IntN(5)))
-		if cat == catDrones {
-			in = drones(float64(r.IntN(1001))/10, 1+float64(r.IntN(41))/10)
+		in := judgingtest.Cyber(float64(r.IntN(101))/10, float64(1+r.IntN(5)))
+		if cat == judgingtest.CatDrones {
+			in = judgingtest.Drones(float64(r.IntN(1001))/10, 1+float64(r.IntN(41))/10)
 		}
 		if r.IntN(4) == 0 {
 			in.Comment = fmt.Sprintf("note %d", r.IntN(3))
@@ -554,7 +512,7 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 	last := map[judging.Assignment]judging.ScoreInput{}
 	var recused, unassigned bool
 	for step := range 150 {
-		pairs := h.activePairs()
+		pairs := h.ActivePairs()
 		if step >= 60 && !recused || step >= 110 && !unassigned {
 			// End an assignment that has a counting score: once by recusal, once by an admin.
 			for _, p := range pairs {
@@ -564,12 +522,12 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 				delete(last, p.Assignment)
 				if !recused {
 					recused = true
-					if err := h.svc.Recuse(h.ctx, judging.Actor{ID: p.JudgeID, Role: judging.RoleJudge}, p.EntryID); err != nil {
+					if err := h.Svc.Recuse(h.Ctx, judging.Actor{ID: p.JudgeID, Role: judging.RoleJudge}, p.EntryID); err != nil {
 						t.Fatal(err)
 					}
 				} else {
 					unassigned = true
-					if err := h.svc.Unassign(h.ctx, h.admin, p.Assignment); err != nil {
+					if err := h.Svc.Unassign(h.Ctx, h.Admin, p.Assignment); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -583,30 +541,30 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 			in = marks(p.CategoryID)
 		}
 		last[p.Assignment] = in
-		h.score(judging.Actor{ID: p.JudgeID, Role: judging.RoleJudge}, byID[p.EntryID], in)
+		h.Score(judging.Actor{ID: p.JudgeID, Role: judging.RoleJudge}, byID[p.EntryID], in)
 	}
 	if !recused || !unassigned {
 		t.Fatalf("workload: recused %v, unassigned %v", recused, unassigned)
 	}
 
-	recs := must(h.store.Audit(h.ctx))(t)
-	state := replay(t, recs)
+	recs := judgingtest.Must(h.Store.Audit(h.Ctx))(t)
+	state := judgingtest.Replay(t, recs)
 
 	var withdraws int
 	for _, rec := range recs {
-		if decodeAudit(t, rec).Action == "withdraw" {
+		if judgingtest.DecodeAudit(t, rec).Action == "withdraw" {
 			withdraws++
 		}
 	}
 	if got, want := withdraws, 2; got != want {
 		t.Fatalf("%d withdraw records, want %d (one recusal, one unassignment)", got, want)
 	}
-	if v := must(h.svc.VerifyAudit(h.ctx, h.admin))(t); !v.OK || v.Records != len(recs) {
+	if v := judgingtest.Must(h.Svc.VerifyAudit(h.Ctx, h.Admin))(t); !v.OK || v.Records != len(recs) {
 		t.Fatalf("VerifyAudit = %+v, want ok over %d records", v, len(recs))
 	}
 
 	refs := map[string][]judging.EntryRef{}
-	for _, e := range must(h.svc.Entries(h.ctx, h.admin, judging.EntryFilter{}))(t) {
+	for _, e := range judgingtest.Must(h.Svc.Entries(h.Ctx, h.Admin, judging.EntryFilter{}))(t) {
 		if e.Status == judging.StatusSubmitted {
 			refs[e.CategoryID] = append(refs[e.CategoryID], judging.EntryRef{ID: e.ID, Title: e.Title, Company: e.Company})
 		}
@@ -620,8 +578,8 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 	}
 	z := judging.Normalise(all)
 
-	res := must(h.svc.Results(h.ctx, h.admin))(t)
-	p := must(h.svc.Programme(h.ctx))(t)
+	res := judgingtest.Must(h.Svc.Results(h.Ctx, h.Admin))(t)
+	p := judgingtest.Must(h.Svc.Programme(h.Ctx))(t)
 	for i, c := range p.Categories {
 		got := res.Categories[i]
 		want := judging.Tally(c, refs[c.ID], byCat[c.ID])
@@ -633,15 +591,15 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 			t.Errorf("%s: normalised results differ from the audit replay (-replay +results):\n%s", c.ID, diff)
 		}
 
-		counting := h.counting(c.ID)
+		counting := h.Counting(c.ID)
 		var replayed []judging.Score
 		for _, sc := range state {
 			if sc.CategoryID == c.ID {
 				replayed = append(replayed, sc)
 			}
 		}
-		sortScores(counting)
-		sortScores(replayed)
+		judgingtest.SortScores(counting)
+		judgingtest.SortScores(replayed)
 		if diff := cmp.Diff(replayed, counting, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s: the store's counting scores differ from the audit replay (-replay +store):\n%s", c.ID, diff)
 		}
@@ -651,23 +609,13 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 	}
 }
 
-// sortScores orders scores by entry, then judge.
-func sortScores(s []judging.Score) {
-	slices.SortFunc(s, func(a, b judging.Score) int {
-		if c := strings.Compare(a.EntryID, b.EntryID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.JudgeID, b.JudgeID)
-	})
-}
-
 func TestService_ResultsCSV(t *testing.T) {
 	// GET /results.csv (admin) → one row per entry: place, the mean of each criterion, score and judges.
 	f := newResultsFixture(t)
 	h := f.h
-	rows := must(h.svc.ResultsCSV(h.ctx, h.admin))(t)
+	rows := judgingtest.Must(h.Svc.ResultsCSV(h.Ctx, h.Admin))(t)
 	row := func(e judging.Entry, rank, tie, innovation, impact, score, judges string) []string {
-		return []string{catCyber, "Cyber security", rank, tie, e.ID, e.Title, e.Company, "FR", "false", innovation, impact, "", "", "", score, judges}
+		return []string{judgingtest.CatCyber, "Cyber security", rank, tie, e.ID, e.Title, e.Company, "FR", "false", innovation, impact, "", "", "", score, judges}
 	}
 	want := [][]string{
 		{"category_id", "category", "rank", "tie", "entry_id", "title", "company", "country", "startup",
@@ -680,30 +628,30 @@ func TestService_ResultsCSV(t *testing.T) {
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Fatalf("results.csv (-want +got):\n%s", diff)
 	}
-	_, err := h.svc.ResultsCSV(h.ctx, f.j1)
-	wantErr(t, err, judging.ErrForbidden)
+	_, err := h.Svc.ResultsCSV(h.Ctx, f.j1)
+	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }
 
 func TestService_AuditCSV(t *testing.T) {
 	// GET /audit.csv (admin) → every score version, with the hash that chains it.
 	f := newResultsFixture(t)
 	h := f.h
-	if err := h.svc.Unassign(h.ctx, h.admin, judging.Assignment{JudgeID: f.j2.ID, EntryID: f.alpha.ID}); err != nil {
+	if err := h.Svc.Unassign(h.Ctx, h.Admin, judging.Assignment{JudgeID: f.j2.ID, EntryID: f.alpha.ID}); err != nil {
 		t.Fatal(err)
 	}
-	rows := must(h.svc.AuditCSV(h.ctx, h.admin))(t)
-	recs := must(h.store.Audit(h.ctx))(t)
+	rows := judgingtest.Must(h.Svc.AuditCSV(h.Ctx, h.Admin))(t)
+	recs := judgingtest.Must(h.Store.Audit(h.Ctx))(t)
 	if got, want := len(rows), 1+len(recs); got != want {
 		t.Fatalf("%d rows, want a header and %d records", got, len(recs))
 	}
-	first := []string{"1", "2026-03-02T09:00:00.000Z", f.j1.ID, "score", "", catCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
+	first := []string{"1", "2026-03-02T09:00:00.000Z", f.j1.ID, "score", "", judgingtest.CatCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
 	if diff := cmp.Diff(first, rows[1]); diff != "" {
 		t.Fatalf("first record (-want +got):\n%s", diff)
 	}
-	last := []string{"7", "2026-03-02T09:00:00.000Z", h.admin.ID, "withdraw", "unassigned", catCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
+	last := []string{"7", "2026-03-02T09:00:00.000Z", h.Admin.ID, "withdraw", "unassigned", judgingtest.CatCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
 	if diff := cmp.Diff(last, rows[7]); diff != "" {
 		t.Fatalf("withdraw record (-want +got):\n%s", diff)
 	}
-	_, err := h.svc.AuditCSV(h.ctx, f.j1)
-	wantErr(t, err, judging.ErrForbidden)
+	_, err := h.Svc.AuditCSV(h.Ctx, f.j1)
+	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"slices"
 	"strings"
@@ -14,250 +13,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/redis/go-redis/v9"
 
-	"github.com/awards-dev/awards/auth"
 	"github.com/awards-dev/awards/judging"
-	"github.com/awards-dev/awards/judging/redisstore"
-	"github.com/awards-dev/awards/judging/redisstore/redistest"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
-
-// t0 is when every test's clock starts: submissions and judging are open.
-var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-// The fixture's categories.
-const (
-	catCyber  = "cyber-security"  // mean; innovation 0–10 ×3, impact 1–5 ×1
-	catDrones = "drones-robotics" // trimmed_mean; design 0–100 ×1, safety 1–5 ×1
-	catCSR    = "csr"             // mean; commitment 1–5 ×2
-)
-
-// fixture is the programme every service test starts from: three categories, one of them
-// "trimmed_mean", criteria of different weights and ranges.
-func fixture() judging.Programme {
-	return judging.Programme{
-		Name:             "Test Innovation Awards 2026",
-		Timezone:         "Europe/Paris",
-		SubmissionsClose: t0.Add(24 * time.Hour),
-		JudgingClose:     t0.Add(48 * time.Hour),
-		CeremonyAt:       t0.Add(72 * time.Hour),
-		Categories: []judging.Category{
-			{ID: catCyber, Name: "Cyber security", Description: "Protecting systems.", Tally: judging.TallyMean, Criteria: []judging.Criterion{
-				{ID: "innovation", Name: "Innovation", Weight: 3, Min: 0, Max: 10},
-				{ID: "impact", Name: "Impact", Weight: 1, Min: 1, Max: 5},
-			}},
-			{ID: catDrones, Name: "Drone / counter-drone systems and robotics", Tally: judging.TallyTrimmedMean, Criteria: []judging.Criterion{
-				{ID: "design", Name: "Design", Weight: 1, Min: 0, Max: 100},
-				{ID: "safety", Name: "Safety", Weight: 1, Min: 1, Max: 5},
-			}},
-			{ID: catCSR, Name: "Corporate social responsibility", Tally: judging.TallyMean, Criteria: []judging.Criterion{
-				{ID: "commitment", Name: "Commitment", Weight: 2, Min: 1, Max: 5},
-			}},
-		},
-	}
-}
-
-// cyber returns marks for the cyber-security category.
-func cyber(innovation, impact float64) judging.ScoreInput {
-	return judging.ScoreInput{Scores: map[string]float64{"innovation": innovation, "impact": impact}}
-}
-
-// drones returns marks for the drones-robotics category.
-func drones(design, safety float64) judging.ScoreInput {
-	return judging.ScoreInput{Scores: map[string]float64{"design": design, "safety": safety}}
-}
-
-// cheapHasher keeps the tests fast; production uses auth.DefaultArgon2id.
-var cheapHasher = auth.Argon2id{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}
-
-const (
-	adminEmail    = "admin@awards.test"
-	adminPassword = "admin-password-1"
-	userPassword  = "correct horse battery"
-)
-
-// recorder is a Publisher that keeps what it is told, for tests to check which events a
-// change publishes.
-type recorder struct {
-	mu     sync.Mutex
-	events []judging.Event
-}
-
-func (r *recorder) publish(_ context.Context, e judging.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-// take returns the events published since the last take.
-func (r *recorder) take() []judging.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.events
-	r.events = nil
-	return out
-}
-
-// harness is a Service on a throwaway real Redis, with a fixed clock and a recording publisher.
-type harness struct {
-	tb    testing.TB
-	ctx   context.Context
-	rdb   redis.UniversalClient
-	store *redisstore.Store
-	svc   *judging.Service
-	clock *judging.FixedClock
-	pub   *recorder
-	admin judging.Actor
-	n     *int // for unique emails, shared by copies
-}
-
-// on returns the harness reporting to tb: a subtest's helpers fail the subtest.
-func (h *harness) on(tb testing.TB) *harness {
-	c := *h
-	c.tb = tb
-	return &c
-}
-
-// newBareService returns a harness with no admin and no programme.
-func newBareService(tb testing.TB) *harness {
-	tb.Helper()
-	rdb := redistest.New(tb)
-	h := &harness{tb: tb, ctx: tb.Context(), rdb: rdb, store: redisstore.New(rdb), clock: &judging.FixedClock{T: t0}, pub: &recorder{}, n: new(int)}
-	svc, err := judging.NewService(judging.Deps{
-		Store: h.store, Publisher: judging.PublisherFunc(h.pub.publish), Clock: h.clock,
-		Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		tb.Fatalf("NewService: %v", err)
-	}
-	h.svc = svc
-	return h
-}
-
-// newService returns a harness with an admin and the fixture programme, and no events yet.
-func newService(tb testing.TB) *harness {
-	tb.Helper()
-	h := newBareService(tb)
-	if _, err := h.svc.EnsureAdmin(h.ctx, adminEmail, adminPassword); err != nil {
-		tb.Fatalf("EnsureAdmin: %v", err)
-	}
-	u := must(h.svc.Login(h.ctx, adminEmail, adminPassword, ""))(tb)
-	h.admin = judging.Actor{ID: u.ID, Role: judging.RoleAdmin}
-	must(h.svc.PutProgramme(h.ctx, h.admin, fixture()))(tb)
-	h.pub.take()
-	return h
-}
-
-// must returns v once the test has checked that err is nil: must(f())(t).
-func must[T any](v T, err error) func(testing.TB) T {
-	return func(tb testing.TB) T {
-		tb.Helper()
-		if err != nil {
-			tb.Fatalf("unexpected error: %v", err)
-		}
-		return v
-	}
-}
-
-func wantErr(tb testing.TB, err error, want *judging.Error) {
-	tb.Helper()
-	if !errors.Is(err, want) {
-		tb.Fatalf("err = %v, want %v", err, want)
-	}
-	if got := judging.ErrorKind(err); got != want.Kind {
-		tb.Fatalf("kind of %v = %v, want %v", err, got, want.Kind)
-	}
-}
-
-// wantInvalid checks err is a 422-kind error with this code.
-func wantInvalid(tb testing.TB, err error, code string) {
-	tb.Helper()
-	var e *judging.Error
-	if !errors.As(err, &e) {
-		tb.Fatalf("err = %v, want a judging.Error %q", err, code)
-	}
-	if e.Kind != judging.KindInvalid || e.Code != code {
-		tb.Fatalf("err = %v (kind %v), want kind %v code %q", err, e.Kind, judging.KindInvalid, code)
-	}
-}
-
-func (h *harness) wantEvents(want ...judging.Event) {
-	h.tb.Helper()
-	sortEvents := cmpopts.SortSlices(func(a, b judging.Event) bool {
-		return fmt.Sprint(a) < fmt.Sprint(b)
-	})
-	if diff := cmp.Diff(want, h.pub.take(), cmpopts.EquateEmpty(), sortEvents); diff != "" {
-		h.tb.Fatalf("published events (-want +got):\n%s", diff)
-	}
-}
-
-// exhibitor registers an exhibitor of company.
-func (h *harness) exhibitor(company string) judging.Actor {
-	h.tb.Helper()
-	*h.n++
-	u := must(h.svc.Register(h.ctx, judging.Registration{
-		Email: fmt.Sprintf("exhibitor%d@awards.test", *h.n), Password: userPassword, Company: company, Country: "FR",
-	}, ""))(h.tb)
-	return judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
-}
-
-// draft creates a draft entry.
-func (h *harness) draft(owner judging.Actor, cat, title string) judging.Entry {
-	h.tb.Helper()
-	return must(h.svc.CreateEntry(h.ctx, owner, judging.EntryInput{CategoryID: cat, Title: title}))(h.tb)
-}
-
-// entry creates and submits an entry.
-func (h *harness) entry(owner judging.Actor, cat, title string) judging.Entry {
-	h.tb.Helper()
-	e := h.draft(owner, cat, title)
-	return must(h.svc.SubmitEntry(h.ctx, owner, e.ID))(h.tb)
-}
-
-// judge invites a judge of the categories, with these affiliations.
-func (h *harness) judge(cats []string, affiliations ...string) judging.Actor {
-	h.tb.Helper()
-	*h.n++
-	u, _, err := h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{
-		Name: fmt.Sprintf("Judge %d", *h.n), Email: fmt.Sprintf("judge%d@awards.test", *h.n),
-		Affiliations: affiliations, Categories: cats,
-	})
-	if err != nil {
-		h.tb.Fatalf("CreateJudge: %v", err)
-	}
-	return judging.Actor{ID: u.ID, Role: judging.RoleJudge}
-}
-
-func (h *harness) assign(j judging.Actor, es ...judging.Entry) {
-	h.tb.Helper()
-	for _, e := range es {
-		if err := h.svc.Assign(h.ctx, h.admin, judging.Assignment{JudgeID: j.ID, EntryID: e.ID}); err != nil {
-			h.tb.Fatalf("Assign(%s, %s): %v", j.ID, e.ID, err)
-		}
-	}
-}
-
-func (h *harness) score(j judging.Actor, e judging.Entry, in judging.ScoreInput) judging.Score {
-	h.tb.Helper()
-	return must(h.svc.SubmitScore(h.ctx, j, e.ID, in))(h.tb)
-}
-
-// audit returns the decoded audit trail.
-func (h *harness) audit() []judging.AuditEvent {
-	h.tb.Helper()
-	recs := must(h.store.Audit(h.ctx))(h.tb)
-	out := make([]judging.AuditEvent, len(recs))
-	for i, r := range recs {
-		out[i] = decodeAudit(h.tb, r)
-	}
-	return out
-}
-
-func (h *harness) counting(cat string) []judging.Score {
-	h.tb.Helper()
-	return must(h.store.CategoryScores(h.ctx, cat))(h.tb)
-}
 
 func ids(es []judging.Entry) []string {
 	out := make([]string, len(es))
@@ -279,26 +38,26 @@ func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-9 }
 // ----- Accounts -----
 
 func TestService_Register(t *testing.T) {
-	h := newService(t)
+	h := judgingtest.New(t)
 	valid := func() judging.Registration {
-		return judging.Registration{Email: "alice@example.com", Password: userPassword, Company: "Acme Security", Country: "FR"}
+		return judging.Registration{Email: "alice@example.com", Password: judgingtest.Password, Company: "Acme Security", Country: "FR"}
 	}
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /auth/register creates an exhibitor; the company's spacing and the country's case are normalised.
-		h := h.on(t)
+		h := h.On(t)
 		r := valid()
 		r.Email, r.Company, r.Country, r.Startup = "  Bob@Example.com ", "  Beta   Systems ", "de", true
-		u := must(h.svc.Register(h.ctx, r, testIP))(t)
+		u := judgingtest.Must(h.Svc.Register(h.Ctx, r, testIP))(t)
 		if got, want := u.Role, judging.RoleExhibitor; got != want {
 			t.Fatalf("role = %q, want %q", got, want)
 		}
-		got := must(h.svc.User(h.ctx, u.ID))(t)
-		want := judging.User{ID: u.ID, Role: judging.RoleExhibitor, Email: "Bob@Example.com", Company: "Beta Systems", Country: "DE", Startup: true, CreatedAt: t0}
+		got := judgingtest.Must(h.Svc.User(h.Ctx, u.ID))(t)
+		want := judging.User{ID: u.ID, Role: judging.RoleExhibitor, Email: "Bob@Example.com", Company: "Beta Systems", Country: "DE", Startup: true, CreatedAt: judgingtest.T0}
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(judging.User{}, "PasswordHash")); diff != "" {
 			t.Fatalf("stored user (-want +got):\n%s", diff)
 		}
-		if got.PasswordHash == "" || strings.Contains(got.PasswordHash, userPassword) {
+		if got.PasswordHash == "" || strings.Contains(got.PasswordHash, judgingtest.Password) {
 			t.Fatalf("password hash %q: want a hash, not the password", got.PasswordHash)
 		}
 	})
@@ -316,35 +75,35 @@ func TestService_Register(t *testing.T) {
 		{"Password ≥ 10 chars: 9 is 422", func(r *judging.Registration) { r.Password = "123456789" }, "weak_password"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
-			h := h.on(t)
+			h := h.On(t)
 			r := valid()
 			r.Email = "invalid-case@example.com" // nothing is stored, so one address serves every case
 			tc.change(&r)
-			_, err := h.svc.Register(h.ctx, r, testIP)
-			wantInvalid(t, err, tc.code)
+			_, err := h.Svc.Register(h.Ctx, r, testIP)
+			judgingtest.WantInvalid(t, err, tc.code)
 		})
 	}
 
 	t.Run("ErrEmailTaken", func(t *testing.T) {
 		// Duplicate email → 409, compared case-insensitively.
-		h := h.on(t)
-		must(h.svc.Register(h.ctx, valid(), testIP))(t)
+		h := h.On(t)
+		judgingtest.Must(h.Svc.Register(h.Ctx, valid(), testIP))(t)
 		r := valid()
 		r.Email = "ALICE@Example.COM"
-		_, err := h.svc.Register(h.ctx, r, testIP)
-		wantErr(t, err, judging.ErrEmailTaken)
+		_, err := h.Svc.Register(h.Ctx, r, testIP)
+		judgingtest.WantErr(t, err, judging.ErrEmailTaken)
 	})
 }
 
 func TestService_Login(t *testing.T) {
-	h := newService(t)
-	reg := judging.Registration{Email: "Carol@Example.com", Password: userPassword, Company: "Carol Corp", Country: "FR"}
-	carol := must(h.svc.Register(h.ctx, reg, testIP))(t)
+	h := judgingtest.New(t)
+	reg := judging.Registration{Email: "Carol@Example.com", Password: judgingtest.Password, Company: "Carol Corp", Country: "FR"}
+	carol := judgingtest.Must(h.Svc.Register(h.Ctx, reg, testIP))(t)
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /auth/login with the right password; the email's case does not matter.
-		h := h.on(t)
-		u := must(h.svc.Login(h.ctx, "carol@example.COM", userPassword, testIP))(t)
+		h := h.On(t)
+		u := judgingtest.Must(h.Svc.Login(h.Ctx, "carol@example.COM", judgingtest.Password, testIP))(t)
 		if got, want := u.ID, carol.ID; got != want {
 			t.Fatalf("logged in as %q, want %q", got, want)
 		}
@@ -352,11 +111,11 @@ func TestService_Login(t *testing.T) {
 
 	t.Run("ErrBadCredentials", func(t *testing.T) {
 		// Wrong credentials → 401 (same answer for unknown email).
-		h := h.on(t)
-		_, wrong := h.svc.Login(h.ctx, "carol@example.com", "not the password", testIP)
-		_, unknown := h.svc.Login(h.ctx, "nobody@example.com", userPassword, testIP)
-		wantErr(t, wrong, judging.ErrBadCredentials)
-		wantErr(t, unknown, judging.ErrBadCredentials)
+		h := h.On(t)
+		_, wrong := h.Svc.Login(h.Ctx, "carol@example.com", "not the password", testIP)
+		_, unknown := h.Svc.Login(h.Ctx, "nobody@example.com", judgingtest.Password, testIP)
+		judgingtest.WantErr(t, wrong, judging.ErrBadCredentials)
+		judgingtest.WantErr(t, unknown, judging.ErrBadCredentials)
 		if wrong.Error() != unknown.Error() {
 			t.Fatalf("wrong password says %q, unknown email says %q: want the same answer", wrong, unknown)
 		}
@@ -364,53 +123,53 @@ func TestService_Login(t *testing.T) {
 
 	t.Run("ErrBadCredentials/invited judge without a password", func(t *testing.T) {
 		// A judge who has not accepted the invitation has no password: nothing logs in.
-		h := h.on(t)
-		j := h.judge([]string{catCyber})
-		u := must(h.svc.User(h.ctx, j.ID))(t)
-		for _, pw := range []string{"", userPassword} {
-			_, err := h.svc.Login(h.ctx, u.Email, pw, testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+		h := h.On(t)
+		j := h.Judge([]string{judgingtest.CatCyber})
+		u := judgingtest.Must(h.Svc.User(h.Ctx, j.ID))(t)
+		for _, pw := range []string{"", judgingtest.Password} {
+			_, err := h.Svc.Login(h.Ctx, u.Email, pw, testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
 	})
 
 	t.Run("ErrRateLimited", func(t *testing.T) {
 		// 10 failed logins for one email from one client IP in 15 min → 429 for that pair, even
 		// with the right password.
-		h := h.on(t)
+		h := h.On(t)
 		reg := reg
 		reg.Email = "dave@example.com"
-		must(h.svc.Register(h.ctx, reg, testIP))(t)
+		judgingtest.Must(h.Svc.Register(h.Ctx, reg, testIP))(t)
 		for i := range judging.LoginPairLimit {
 			email := "dave@example.com"
 			if i%2 == 1 {
 				email = " DAVE@example.com" // the same email, counted together
 			}
-			_, err := h.svc.Login(h.ctx, email, "wrong password", testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, email, "wrong password", testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, "dave@example.com", userPassword, testIP)
-		wantErr(t, err, judging.ErrRateLimited)
+		_, err := h.Svc.Login(h.Ctx, "dave@example.com", judgingtest.Password, testIP)
+		judgingtest.WantErr(t, err, judging.ErrRateLimited)
 
 		// Only that email: another account still logs in.
-		must(h.svc.Login(h.ctx, "carol@example.com", userPassword, testIP))(t)
+		judgingtest.Must(h.Svc.Login(h.Ctx, "carol@example.com", judgingtest.Password, testIP))(t)
 	})
 
 	t.Run("ErrRateLimited/unknown email", func(t *testing.T) {
 		// Failures for an email that has no account count too, so probing is limited alike.
-		h := h.on(t)
+		h := h.On(t)
 		for range judging.LoginPairLimit {
-			_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess", testIP)
-			wantErr(t, err, judging.ErrBadCredentials)
+			_, err := h.Svc.Login(h.Ctx, "ghost@example.com", "guess", testIP)
+			judgingtest.WantErr(t, err, judging.ErrBadCredentials)
 		}
-		_, err := h.svc.Login(h.ctx, "ghost@example.com", "guess", testIP)
-		wantErr(t, err, judging.ErrRateLimited)
+		_, err := h.Svc.Login(h.Ctx, "ghost@example.com", "guess", testIP)
+		judgingtest.WantErr(t, err, judging.ErrRateLimited)
 	})
 
 	t.Run("successes are never limited", func(t *testing.T) {
 		// Rate limits count failures, not successes.
-		h := h.on(t)
+		h := h.On(t)
 		for range 2 * judging.LoginPairLimit {
-			must(h.svc.Login(h.ctx, "carol@example.com", userPassword, testIP))(t)
+			judgingtest.Must(h.Svc.Login(h.Ctx, "carol@example.com", judgingtest.Password, testIP))(t)
 		}
 	})
 }
@@ -418,20 +177,20 @@ func TestService_Login(t *testing.T) {
 func TestService_EnsureAdmin(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		// AWARDS_ADMIN_EMAIL/PASSWORD: create this admin at start if no admin exists — once.
-		h := newBareService(t)
-		if created := must(h.svc.EnsureAdmin(h.ctx, adminEmail, adminPassword))(t); !created {
+		h := judgingtest.NewBare(t)
+		if created := judgingtest.Must(h.Svc.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword))(t); !created {
 			t.Fatalf("first EnsureAdmin created nothing")
 		}
-		for _, email := range []string{adminEmail, "other-admin@awards.test"} {
-			if created := must(h.svc.EnsureAdmin(h.ctx, email, adminPassword))(t); created {
+		for _, email := range []string{judgingtest.AdminEmail, "other-admin@awards.test"} {
+			if created := judgingtest.Must(h.Svc.EnsureAdmin(h.Ctx, email, judgingtest.AdminPassword))(t); created {
 				t.Fatalf("EnsureAdmin(%s) created a second admin", email)
 			}
 		}
-		admins := must(h.store.UsersByRole(h.ctx, judging.RoleAdmin))(t)
+		admins := judgingtest.Must(h.Store.UsersByRole(h.Ctx, judging.RoleAdmin))(t)
 		if got, want := len(admins), 1; got != want {
 			t.Fatalf("%d admins, want %d", got, want)
 		}
-		u := must(h.svc.Login(h.ctx, adminEmail, adminPassword, testIP))(t)
+		u := judgingtest.Must(h.Svc.Login(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword, testIP))(t)
 		if got, want := u.Role, judging.RoleAdmin; got != want {
 			t.Fatalf("role = %q, want %q", got, want)
 		}
@@ -439,12 +198,12 @@ func TestService_EnsureAdmin(t *testing.T) {
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		// A bad admin email or a short password is refused, and nothing is created.
-		h := newBareService(t)
-		_, err := h.svc.EnsureAdmin(h.ctx, "not an email", adminPassword)
-		wantInvalid(t, err, "invalid_email")
-		_, err = h.svc.EnsureAdmin(h.ctx, adminEmail, "short")
-		wantInvalid(t, err, "weak_password")
-		if admins := must(h.store.UsersByRole(h.ctx, judging.RoleAdmin))(t); len(admins) != 0 {
+		h := judgingtest.NewBare(t)
+		_, err := h.Svc.EnsureAdmin(h.Ctx, "not an email", judgingtest.AdminPassword)
+		judgingtest.WantInvalid(t, err, "invalid_email")
+		_, err = h.Svc.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, "short")
+		judgingtest.WantInvalid(t, err, "weak_password")
+		if admins := judgingtest.Must(h.Store.UsersByRole(h.Ctx, judging.RoleAdmin))(t); len(admins) != 0 {
 			t.Fatalf("admins = %v, want none", admins)
 		}
 	})
@@ -452,10 +211,10 @@ func TestService_EnsureAdmin(t *testing.T) {
 	t.Run("another instance creating the same admin meanwhile", func(t *testing.T) {
 		// Two instances starting together with the same AWARDS_ADMIN_EMAIL: the one that loses
 		// the race finds the admin it was asked for and must start, not fail with email_taken.
-		h := newBareService(t)
-		other := must(judging.NewService(judging.Deps{Store: &adminRace{Store: h.store}, Clock: h.clock, Hasher: cheapHasher}))(t)
-		must(h.svc.EnsureAdmin(h.ctx, adminEmail, adminPassword))(t)
-		created, err := other.EnsureAdmin(h.ctx, adminEmail, adminPassword)
+		h := judgingtest.NewBare(t)
+		other := h.NewService(t, func(d *judging.Deps) { d.Store = &adminRace{Store: h.Store} })
+		judgingtest.Must(h.Svc.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword))(t)
+		created, err := other.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword)
 		if err != nil || created {
 			t.Fatalf("EnsureAdmin after another instance created the admin = %v, %v; want false, nil", created, err)
 		}
@@ -478,13 +237,13 @@ func (s *adminRace) UsersByRole(ctx context.Context, r judging.Role) ([]judging.
 }
 
 func TestService_CreateJudge(t *testing.T) {
-	h := newService(t)
+	h := judgingtest.New(t)
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /judges (admin) → {id, invite_token}; categories are deduplicated, affiliations' spacing normalised.
-		h := h.on(t)
-		u, invite, err := h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{
-			Name: " Erin ", Email: "erin@jury.test", Affiliations: []string{"  Acme   Security "}, Categories: []string{catCyber, catCSR, catCyber},
+		h := h.On(t)
+		u, invite, err := h.Svc.CreateJudge(h.Ctx, h.Admin, judging.JudgeInput{
+			Name: " Erin ", Email: "erin@jury.test", Affiliations: []string{"  Acme   Security "}, Categories: []string{judgingtest.CatCyber, judgingtest.CatCSR, judgingtest.CatCyber},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -492,9 +251,9 @@ func TestService_CreateJudge(t *testing.T) {
 		if invite == "" {
 			t.Fatalf("no invite token")
 		}
-		got := must(h.svc.User(h.ctx, u.ID))(t)
+		got := judgingtest.Must(h.Svc.User(h.Ctx, u.ID))(t)
 		want := judging.User{ID: u.ID, Role: judging.RoleJudge, Email: "erin@jury.test", Name: "Erin",
-			Affiliations: []string{"Acme Security"}, Categories: []string{catCyber, catCSR}, CreatedAt: t0}
+			Affiliations: []string{"Acme Security"}, Categories: []string{judgingtest.CatCyber, judgingtest.CatCSR}, CreatedAt: judgingtest.T0}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("stored judge (-want +got):\n%s", diff)
 		}
@@ -505,42 +264,42 @@ func TestService_CreateJudge(t *testing.T) {
 		in   judging.JudgeInput
 		code string
 	}{
-		{"a missing name is 422", judging.JudgeInput{Email: "x1@jury.test", Categories: []string{catCyber}}, "missing_field"},
-		{"a bad email is 422", judging.JudgeInput{Name: "X", Email: "x@", Categories: []string{catCyber}}, "invalid_email"},
+		{"a missing name is 422", judging.JudgeInput{Email: "x1@jury.test", Categories: []string{judgingtest.CatCyber}}, "missing_field"},
+		{"a bad email is 422", judging.JudgeInput{Name: "X", Email: "x@", Categories: []string{judgingtest.CatCyber}}, "invalid_email"},
 		{"no categories is 422", judging.JudgeInput{Name: "X", Email: "x2@jury.test"}, "missing_field"},
 		{"a category not in the programme is 422", judging.JudgeInput{Name: "X", Email: "x3@jury.test", Categories: []string{"cooking"}}, "unknown_category"},
-		{"a blank affiliation is 422", judging.JudgeInput{Name: "X", Email: "x4@jury.test", Categories: []string{catCyber}, Affiliations: []string{"  "}}, "invalid_affiliations"},
+		{"a blank affiliation is 422", judging.JudgeInput{Name: "X", Email: "x4@jury.test", Categories: []string{judgingtest.CatCyber}, Affiliations: []string{"  "}}, "invalid_affiliations"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
-			h := h.on(t)
-			_, _, err := h.svc.CreateJudge(h.ctx, h.admin, tc.in)
-			wantInvalid(t, err, tc.code)
+			h := h.On(t)
+			_, _, err := h.Svc.CreateJudge(h.Ctx, h.Admin, tc.in)
+			judgingtest.WantInvalid(t, err, tc.code)
 		})
 	}
 
 	t.Run("ErrEmailTaken", func(t *testing.T) {
 		// A judge's email is unique across every account, case-insensitively.
-		h := h.on(t)
-		_, _, err := h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{Name: "Dup", Email: "ADMIN@awards.test", Categories: []string{catCyber}})
-		wantErr(t, err, judging.ErrEmailTaken)
+		h := h.On(t)
+		_, _, err := h.Svc.CreateJudge(h.Ctx, h.Admin, judging.JudgeInput{Name: "Dup", Email: "ADMIN@awards.test", Categories: []string{judgingtest.CatCyber}})
+		judgingtest.WantErr(t, err, judging.ErrEmailTaken)
 	})
 
 	t.Run("ErrForbidden", func(t *testing.T) {
 		// POST /judges is for admins.
-		h := h.on(t)
-		in := judging.JudgeInput{Name: "Y", Email: "y@jury.test", Categories: []string{catCyber}}
-		_, _, err := h.svc.CreateJudge(h.ctx, h.exhibitor("Y Corp"), in)
-		wantErr(t, err, judging.ErrForbidden)
-		_, _, err = h.svc.CreateJudge(h.ctx, judging.Actor{}, in)
-		wantErr(t, err, judging.ErrUnauthorized)
+		h := h.On(t)
+		in := judging.JudgeInput{Name: "Y", Email: "y@jury.test", Categories: []string{judgingtest.CatCyber}}
+		_, _, err := h.Svc.CreateJudge(h.Ctx, h.Exhibitor("Y Corp"), in)
+		judgingtest.WantErr(t, err, judging.ErrForbidden)
+		_, _, err = h.Svc.CreateJudge(h.Ctx, judging.Actor{}, in)
+		judgingtest.WantErr(t, err, judging.ErrUnauthorized)
 	})
 }
 
 func TestService_AcceptInvite(t *testing.T) {
-	h := newService(t)
+	h := judgingtest.New(t)
 	invite := func(email string) (judging.User, string) {
 		t.Helper()
-		u, tok, err := h.svc.CreateJudge(h.ctx, h.admin, judging.JudgeInput{Name: "Judge", Email: email, Categories: []string{catCyber}})
+		u, tok, err := h.Svc.CreateJudge(h.Ctx, h.Admin, judging.JudgeInput{Name: "Judge", Email: email, Categories: []string{judgingtest.CatCyber}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -549,52 +308,52 @@ func TestService_AcceptInvite(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /auth/invite: a judge sets a password from an invitation, then logs in with it.
-		h := h.on(t)
+		h := h.On(t)
 		u, tok := invite("frank@jury.test")
-		got := must(h.svc.AcceptInvite(h.ctx, tok, userPassword))(t)
+		got := judgingtest.Must(h.Svc.AcceptInvite(h.Ctx, tok, judgingtest.Password))(t)
 		if got.ID != u.ID || got.Role != judging.RoleJudge {
 			t.Fatalf("AcceptInvite = %s %s, want %s judge", got.ID, got.Role, u.ID)
 		}
-		if got := must(h.svc.Login(h.ctx, "frank@jury.test", userPassword, testIP))(t); got.ID != u.ID {
+		if got := judgingtest.Must(h.Svc.Login(h.Ctx, "frank@jury.test", judgingtest.Password, testIP))(t); got.ID != u.ID {
 			t.Fatalf("login as %s, want %s", got.ID, u.ID)
 		}
 	})
 
 	t.Run("ErrBadInvite", func(t *testing.T) {
 		// A used or unknown invite_token → 401.
-		h := h.on(t)
+		h := h.On(t)
 		_, tok := invite("grace@jury.test")
-		must(h.svc.AcceptInvite(h.ctx, tok, userPassword))(t)
-		_, err := h.svc.AcceptInvite(h.ctx, tok, "another password")
-		wantErr(t, err, judging.ErrBadInvite)
-		if _, err := h.svc.Login(h.ctx, "grace@jury.test", "another password", testIP); !errors.Is(err, judging.ErrBadCredentials) {
+		judgingtest.Must(h.Svc.AcceptInvite(h.Ctx, tok, judgingtest.Password))(t)
+		_, err := h.Svc.AcceptInvite(h.Ctx, tok, "another password")
+		judgingtest.WantErr(t, err, judging.ErrBadInvite)
+		if _, err := h.Svc.Login(h.Ctx, "grace@jury.test", "another password", testIP); !errors.Is(err, judging.ErrBadCredentials) {
 			t.Fatalf("the second use changed the password: login = %v", err)
 		}
 		for _, bad := range []string{"", "unknown-token", strings.Repeat("a", 300)} {
-			_, err := h.svc.AcceptInvite(h.ctx, bad, userPassword)
-			wantErr(t, err, judging.ErrBadInvite)
+			_, err := h.Svc.AcceptInvite(h.Ctx, bad, judgingtest.Password)
+			judgingtest.WantErr(t, err, judging.ErrBadInvite)
 		}
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		// A short password is 422 and leaves the invitation usable.
-		h := h.on(t)
+		h := h.On(t)
 		_, tok := invite("heidi@jury.test")
-		_, err := h.svc.AcceptInvite(h.ctx, tok, "short")
-		wantInvalid(t, err, "weak_password")
-		must(h.svc.AcceptInvite(h.ctx, tok, userPassword))(t)
+		_, err := h.Svc.AcceptInvite(h.Ctx, tok, "short")
+		judgingtest.WantInvalid(t, err, "weak_password")
+		judgingtest.Must(h.Svc.AcceptInvite(h.Ctx, tok, judgingtest.Password))(t)
 	})
 
 	t.Run("used once when raced", func(t *testing.T) {
 		// A one-use invitation accepted by many requests at once succeeds exactly once.
-		h := h.on(t)
+		h := h.On(t)
 		_, tok := invite("ivan@jury.test")
 		var ok, bad int
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i := range 8 {
 			wg.Go(func() {
-				_, err := h.svc.AcceptInvite(h.ctx, tok, fmt.Sprintf("password number %d", i))
+				_, err := h.Svc.AcceptInvite(h.Ctx, tok, fmt.Sprintf("password number %d", i))
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -615,8 +374,8 @@ func TestService_AcceptInvite(t *testing.T) {
 }
 
 func TestService_CheckActor(t *testing.T) {
-	h := newService(t)
-	ex := h.exhibitor("Acme")
+	h := judgingtest.New(t)
+	ex := h.Exhibitor("Acme")
 	for _, tc := range []struct {
 		name  string
 		actor judging.Actor
@@ -627,15 +386,15 @@ func TestService_CheckActor(t *testing.T) {
 		{"ErrUnauthorized: a sub that is not a user → 401", judging.Actor{ID: "u_nobody", Role: judging.RoleExhibitor}, judging.ErrUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := h.on(t)
-			err := h.svc.CheckActor(h.ctx, tc.actor)
+			h := h.On(t)
+			err := h.Svc.CheckActor(h.Ctx, tc.actor)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("CheckActor = %v, want nil", err)
 				}
 				return
 			}
-			wantErr(t, err, tc.want)
+			judgingtest.WantErr(t, err, tc.want)
 		})
 	}
 }
@@ -643,12 +402,12 @@ func TestService_CheckActor(t *testing.T) {
 // ----- Programme -----
 
 func TestService_PutProgramme(t *testing.T) {
-	h := newService(t)
-	j := h.judge([]string{catCyber})
-	e := h.entry(h.exhibitor("Acme"), catCyber, "Firewall")
-	h.assign(j, e)
-	sc := h.score(j, e, cyber(5, 3))
-	h.pub.take()
+	h := judgingtest.New(t)
+	j := h.Judge([]string{judgingtest.CatCyber})
+	e := h.Entry(h.Exhibitor("Acme"), judgingtest.CatCyber, "Firewall")
+	h.Assign(j, e)
+	sc := h.Score(j, e, judgingtest.Cyber(5, 3))
+	h.Pub.Take()
 
 	for _, tc := range []struct {
 		name   string
@@ -667,15 +426,15 @@ func TestService_PutProgramme(t *testing.T) {
 	} {
 		t.Run("ErrCriteriaFrozen/"+tc.name, func(t *testing.T) {
 			// Once a category has a score, changing or removing any of its criteria (id, weight, min, max) or its tally → 409.
-			h := h.on(t)
-			p := fixture()
+			h := h.On(t)
+			p := judgingtest.Programme()
 			tc.change(&p)
-			_, err := h.svc.PutProgramme(h.ctx, h.admin, p)
-			wantErr(t, err, judging.ErrCriteriaFrozen)
-			if diff := cmp.Diff(fixture(), must(h.svc.Programme(h.ctx))(t)); diff != "" {
+			_, err := h.Svc.PutProgramme(h.Ctx, h.Admin, p)
+			judgingtest.WantErr(t, err, judging.ErrCriteriaFrozen)
+			if diff := cmp.Diff(judgingtest.Programme(), judgingtest.Must(h.Svc.Programme(h.Ctx))(t)); diff != "" {
 				t.Fatalf("a refused change was stored (-want +got):\n%s", diff)
 			}
-			h.wantEvents()
+			h.WantEvents()
 		})
 	}
 
@@ -704,75 +463,78 @@ func TestService_PutProgramme(t *testing.T) {
 	} {
 		t.Run("OK/"+tc.name, func(t *testing.T) {
 			// Names, descriptions and dates may change; so may what has no score.
-			h := h.on(t)
-			p := fixture()
+			h := h.On(t)
+			p := judgingtest.Programme()
 			tc.change(&p)
-			must(h.svc.PutProgramme(h.ctx, h.admin, p))(t)
-			if diff := cmp.Diff(p, must(h.svc.Programme(h.ctx))(t)); diff != "" {
+			judgingtest.Must(h.Svc.PutProgramme(h.Ctx, h.Admin, p))(t)
+			if diff := cmp.Diff(p, judgingtest.Must(h.Svc.Programme(h.Ctx))(t)); diff != "" {
 				t.Fatalf("stored programme (-want +got):\n%s", diff)
 			}
-			h.wantEvents(judging.Event{Type: judging.EventProgramme})
-			must(h.svc.PutProgramme(h.ctx, h.admin, fixture()))(t) // back, for the next case
-			h.pub.take()
+			h.WantEvents(judging.Event{Type: judging.EventProgramme})
+			judgingtest.Must(h.Svc.PutProgramme(h.Ctx, h.Admin, judgingtest.Programme()))(t) // back, for the next case
+			h.Pub.Take()
 		})
 	}
 
 	t.Run("OK/the score still counts", func(t *testing.T) {
 		// A rename leaves the scored category's scores as they were.
-		h := h.on(t)
-		p := fixture()
+		h := h.On(t)
+		p := judgingtest.Programme()
 		p.Categories[0].Name = "Cybersecurity"
-		must(h.svc.PutProgramme(h.ctx, h.admin, p))(t)
-		if diff := cmp.Diff([]judging.Score{sc}, h.counting(catCyber)); diff != "" {
+		judgingtest.Must(h.Svc.PutProgramme(h.Ctx, h.Admin, p))(t)
+		if diff := cmp.Diff([]judging.Score{sc}, h.Counting(judgingtest.CatCyber)); diff != "" {
 			t.Fatalf("counting scores (-want +got):\n%s", diff)
 		}
-		must(h.svc.PutProgramme(h.ctx, h.admin, fixture()))(t)
+		judgingtest.Must(h.Svc.PutProgramme(h.Ctx, h.Admin, judgingtest.Programme()))(t)
 	})
 
 	t.Run("ErrCategoryInUse", func(t *testing.T) {
 		// A category that holds entries (even drafts, even unscored) cannot be removed.
-		h := h.on(t)
-		h.draft(h.exhibitor("CSR Co"), catCSR, "Green")
-		p := fixture()
+		h := h.On(t)
+		h.Draft(h.Exhibitor("CSR Co"), judgingtest.CatCSR, "Green")
+		p := judgingtest.Programme()
 		p.Categories = p.Categories[:2]
-		_, err := h.svc.PutProgramme(h.ctx, h.admin, p)
-		wantErr(t, err, judging.ErrCategoryInUse)
-		if _, ok := func() (*judging.Category, bool) { p := must(h.svc.Programme(h.ctx))(t); return p.Category(catCSR) }(); !ok {
+		_, err := h.Svc.PutProgramme(h.Ctx, h.Admin, p)
+		judgingtest.WantErr(t, err, judging.ErrCategoryInUse)
+		if _, ok := func() (*judging.Category, bool) {
+			p := judgingtest.Must(h.Svc.Programme(h.Ctx))(t)
+			return p.Category(judgingtest.CatCSR)
+		}(); !ok {
 			t.Fatalf("the category was removed")
 		}
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		// A programme that breaks a rule is 422.
-		h := h.on(t)
-		p := fixture()
+		h := h.On(t)
+		p := judgingtest.Programme()
 		p.Categories[2].Criteria[0].Min = 5
-		_, err := h.svc.PutProgramme(h.ctx, h.admin, p)
-		wantInvalid(t, err, "invalid_programme")
+		_, err := h.Svc.PutProgramme(h.Ctx, h.Admin, p)
+		judgingtest.WantInvalid(t, err, "invalid_programme")
 	})
 
 	t.Run("ErrForbidden", func(t *testing.T) {
 		// PUT /programme is for admins.
-		h := h.on(t)
-		_, err := h.svc.PutProgramme(h.ctx, j, fixture())
-		wantErr(t, err, judging.ErrForbidden)
+		h := h.On(t)
+		_, err := h.Svc.PutProgramme(h.Ctx, j, judgingtest.Programme())
+		judgingtest.WantErr(t, err, judging.ErrForbidden)
 	})
 }
 
 func TestService_LoadProgramme(t *testing.T) {
 	// AWARDS_PROGRAMME: loaded at start if no programme exists; an existing one is kept.
-	h := newBareService(t)
-	_, err := h.svc.Programme(h.ctx)
-	wantErr(t, err, judging.ErrNoProgramme)
-	if loaded := must(h.svc.LoadProgramme(h.ctx, fixture()))(t); !loaded {
+	h := judgingtest.NewBare(t)
+	_, err := h.Svc.Programme(h.Ctx)
+	judgingtest.WantErr(t, err, judging.ErrNoProgramme)
+	if loaded := judgingtest.Must(h.Svc.LoadProgramme(h.Ctx, judgingtest.Programme()))(t); !loaded {
 		t.Fatalf("LoadProgramme into an empty store loaded nothing")
 	}
-	other := fixture()
+	other := judgingtest.Programme()
 	other.Name = "Another"
-	if loaded := must(h.svc.LoadProgramme(h.ctx, other))(t); loaded {
+	if loaded := judgingtest.Must(h.Svc.LoadProgramme(h.Ctx, other))(t); loaded {
 		t.Fatalf("LoadProgramme replaced an existing programme")
 	}
-	if got, want := must(h.svc.Programme(h.ctx))(t).Name, fixture().Name; got != want {
+	if got, want := judgingtest.Must(h.Svc.Programme(h.Ctx))(t).Name, judgingtest.Programme().Name; got != want {
 		t.Fatalf("programme name = %q, want %q", got, want)
 	}
 }
@@ -780,23 +542,23 @@ func TestService_LoadProgramme(t *testing.T) {
 // ----- Entries -----
 
 func TestService_CreateEntry(t *testing.T) {
-	h := newService(t)
-	owner := must(h.svc.Register(h.ctx, judging.Registration{Email: "own@example.com", Password: userPassword, Company: "Acme Security", Country: "FR", Startup: true}, ""))(t)
+	h := judgingtest.New(t)
+	owner := judgingtest.Must(h.Svc.Register(h.Ctx, judging.Registration{Email: "own@example.com", Password: judgingtest.Password, Company: "Acme Security", Country: "FR", Startup: true}, ""))(t)
 	ex := judging.Actor{ID: owner.ID, Role: judging.RoleExhibitor}
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /entries → {id, status: "draft", …}; links defaults to []; company, country and startup come from the account.
-		h := h.on(t)
-		e := must(h.svc.CreateEntry(h.ctx, ex, judging.EntryInput{CategoryID: catCyber, Title: " Firewall ", Summary: "s"}))(t)
-		want := judging.Entry{ID: e.ID, CategoryID: catCyber, Title: "Firewall", Summary: "s", Links: []string{}, Status: judging.StatusDraft,
-			OwnerID: ex.ID, Company: "Acme Security", Country: "FR", Startup: true, CreatedAt: t0, UpdatedAt: t0}
+		h := h.On(t)
+		e := judgingtest.Must(h.Svc.CreateEntry(h.Ctx, ex, judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: " Firewall ", Summary: "s"}))(t)
+		want := judging.Entry{ID: e.ID, CategoryID: judgingtest.CatCyber, Title: "Firewall", Summary: "s", Links: []string{}, Status: judging.StatusDraft,
+			OwnerID: ex.ID, Company: "Acme Security", Country: "FR", Startup: true, CreatedAt: judgingtest.T0, UpdatedAt: judgingtest.T0}
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Fatalf("CreateEntry (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(want, must(h.svc.Entry(h.ctx, ex, e.ID))(t)); diff != "" {
+		if diff := cmp.Diff(want, judgingtest.Must(h.Svc.Entry(h.Ctx, ex, e.ID))(t)); diff != "" {
 			t.Fatalf("stored entry (-want +got):\n%s", diff)
 		}
-		h.wantEvents(judging.Event{Type: judging.EventEntry, CategoryID: catCyber, EntryID: e.ID})
+		h.WantEvents(judging.Event{Type: judging.EventEntry, CategoryID: judgingtest.CatCyber, EntryID: e.ID})
 	})
 
 	for _, tc := range []struct {
@@ -805,100 +567,100 @@ func TestService_CreateEntry(t *testing.T) {
 		code string
 	}{
 		{"category_id is required", judging.EntryInput{Title: "T"}, "missing_field"},
-		{"title is required", judging.EntryInput{CategoryID: catCyber, Title: "  "}, "missing_field"},
+		{"title is required", judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "  "}, "missing_field"},
 		{"a category not in the programme is 422", judging.EntryInput{CategoryID: "cooking", Title: "T"}, "unknown_category"},
-		{"links hold http(s) URLs", judging.EntryInput{CategoryID: catCyber, Title: "T", Links: []string{"https://ok.example", "javascript:alert(1)"}}, "invalid_link"},
-		{"a link with credentials is refused", judging.EntryInput{CategoryID: catCyber, Title: "T", Links: []string{"https://user:pw@example.com"}}, "invalid_link"},
+		{"links hold http(s) URLs", judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "T", Links: []string{"https://ok.example", "javascript:alert(1)"}}, "invalid_link"},
+		{"a link with credentials is refused", judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "T", Links: []string{"https://user:pw@example.com"}}, "invalid_link"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
-			h := h.on(t)
-			_, err := h.svc.CreateEntry(h.ctx, ex, tc.in)
-			wantInvalid(t, err, tc.code)
-			h.wantEvents()
+			h := h.On(t)
+			_, err := h.Svc.CreateEntry(h.Ctx, ex, tc.in)
+			judgingtest.WantInvalid(t, err, tc.code)
+			h.WantEvents()
 		})
 	}
 
 	t.Run("ErrForbidden", func(t *testing.T) {
 		// POST /entries is for exhibitors.
-		h := h.on(t)
-		_, err := h.svc.CreateEntry(h.ctx, h.admin, judging.EntryInput{CategoryID: catCyber, Title: "T"})
-		wantErr(t, err, judging.ErrForbidden)
+		h := h.On(t)
+		_, err := h.Svc.CreateEntry(h.Ctx, h.Admin, judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "T"})
+		judgingtest.WantErr(t, err, judging.ErrForbidden)
 	})
 
 	t.Run("ErrSubmissionsClosed", func(t *testing.T) {
 		// No new entry from submissions_close on.
-		h := h.on(t)
-		h.clock.T = fixture().SubmissionsClose
-		defer func() { h.clock.T = t0 }()
-		_, err := h.svc.CreateEntry(h.ctx, ex, judging.EntryInput{CategoryID: catCyber, Title: "Late"})
-		wantErr(t, err, judging.ErrSubmissionsClosed)
-		h.wantEvents()
+		h := h.On(t)
+		h.Clock.T = judgingtest.Programme().SubmissionsClose
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		_, err := h.Svc.CreateEntry(h.Ctx, ex, judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "Late"})
+		judgingtest.WantErr(t, err, judging.ErrSubmissionsClosed)
+		h.WantEvents()
 	})
 }
 
 func TestService_SubmitEntry(t *testing.T) {
-	h := newService(t)
-	ex := h.exhibitor("Acme")
+	h := judgingtest.New(t)
+	ex := h.Exhibitor("Acme")
 
 	t.Run("OK", func(t *testing.T) {
 		// POST /entries/{id}/submit (owner) → {status: "submitted"}.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Firewall")
-		h.pub.take()
-		h.clock.T = t0.Add(time.Hour)
-		defer func() { h.clock.T = t0 }()
-		got := must(h.svc.SubmitEntry(h.ctx, ex, e.ID))(t)
-		if got.Status != judging.StatusSubmitted || got.SubmittedAt == nil || !got.SubmittedAt.Equal(h.clock.T) {
-			t.Fatalf("submitted entry: status %q at %v; want %q at %v", got.Status, got.SubmittedAt, judging.StatusSubmitted, h.clock.T)
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Firewall")
+		h.Pub.Take()
+		h.Clock.T = judgingtest.T0.Add(time.Hour)
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		got := judgingtest.Must(h.Svc.SubmitEntry(h.Ctx, ex, e.ID))(t)
+		if got.Status != judging.StatusSubmitted || got.SubmittedAt == nil || !got.SubmittedAt.Equal(h.Clock.T) {
+			t.Fatalf("submitted entry: status %q at %v; want %q at %v", got.Status, got.SubmittedAt, judging.StatusSubmitted, h.Clock.T)
 		}
-		h.wantEvents(judging.Event{Type: judging.EventEntry, CategoryID: catCyber, EntryID: e.ID})
+		h.WantEvents(judging.Event{Type: judging.EventEntry, CategoryID: judgingtest.CatCyber, EntryID: e.ID})
 	})
 
 	t.Run("ErrAlreadySubmitted", func(t *testing.T) {
 		// Submitting twice is a state conflict (409).
-		h := h.on(t)
-		e := h.entry(ex, catCyber, "Twice")
-		_, err := h.svc.SubmitEntry(h.ctx, ex, e.ID)
-		wantErr(t, err, judging.ErrAlreadySubmitted)
+		h := h.On(t)
+		e := h.Entry(ex, judgingtest.CatCyber, "Twice")
+		_, err := h.Svc.SubmitEntry(h.Ctx, ex, e.ID)
+		judgingtest.WantErr(t, err, judging.ErrAlreadySubmitted)
 	})
 
 	t.Run("ErrSubmissionsClosed", func(t *testing.T) {
 		// After submissions_close → 409, and the entry stays a draft.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Late")
-		h.clock.T = fixture().SubmissionsClose.Add(time.Second)
-		defer func() { h.clock.T = t0 }()
-		_, err := h.svc.SubmitEntry(h.ctx, ex, e.ID)
-		wantErr(t, err, judging.ErrSubmissionsClosed)
-		if got := must(h.svc.Entry(h.ctx, ex, e.ID))(t).Status; got != judging.StatusDraft {
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Late")
+		h.Clock.T = judgingtest.Programme().SubmissionsClose.Add(time.Second)
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		_, err := h.Svc.SubmitEntry(h.Ctx, ex, e.ID)
+		judgingtest.WantErr(t, err, judging.ErrSubmissionsClosed)
+		if got := judgingtest.Must(h.Svc.Entry(h.Ctx, ex, e.ID))(t).Status; got != judging.StatusDraft {
 			t.Fatalf("status = %q, want draft", got)
 		}
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		// Another exhibitor's entry does not exist for them.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Mine")
-		_, err := h.svc.SubmitEntry(h.ctx, h.exhibitor("Rival"), e.ID)
-		wantErr(t, err, judging.ErrNotFound)
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Mine")
+		_, err := h.Svc.SubmitEntry(h.Ctx, h.Exhibitor("Rival"), e.ID)
+		judgingtest.WantErr(t, err, judging.ErrNotFound)
 	})
 }
 
 func TestService_UpdateEntry(t *testing.T) {
-	h := newService(t)
-	ex := h.exhibitor("Acme")
+	h := judgingtest.New(t)
+	ex := h.Exhibitor("Acme")
 	edit := func(e judging.Entry, title string) judging.EntryInput {
 		return judging.EntryInput{CategoryID: e.CategoryID, Title: title, Links: []string{"https://acme.example/product"}}
 	}
 
 	t.Run("OK", func(t *testing.T) {
 		// PUT /entries/{id} (owner while draft): fields replaced, updated_at moves.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Draft")
-		h.clock.T = t0.Add(time.Minute)
-		defer func() { h.clock.T = t0 }()
-		got := must(h.svc.UpdateEntry(h.ctx, ex, e.ID, edit(e, "Better title")))(t)
-		if got.Title != "Better title" || !got.UpdatedAt.Equal(h.clock.T) || !got.CreatedAt.Equal(t0) {
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Draft")
+		h.Clock.T = judgingtest.T0.Add(time.Minute)
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		got := judgingtest.Must(h.Svc.UpdateEntry(h.Ctx, ex, e.ID, edit(e, "Better title")))(t)
+		if got.Title != "Better title" || !got.UpdatedAt.Equal(h.Clock.T) || !got.CreatedAt.Equal(judgingtest.T0) {
 			t.Fatalf("updated: %q updated %v created %v", got.Title, got.UpdatedAt, got.CreatedAt)
 		}
 		if diff := cmp.Diff([]string{"https://acme.example/product"}, got.Links); diff != "" {
@@ -907,13 +669,13 @@ func TestService_UpdateEntry(t *testing.T) {
 	})
 
 	t.Run("OK/a draft may change category", func(t *testing.T) {
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Mover")
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Mover")
 		in := edit(e, "Mover")
-		in.CategoryID = catDrones
-		must(h.svc.UpdateEntry(h.ctx, ex, e.ID, in))(t)
-		dr := must(h.svc.Entries(h.ctx, h.admin, judging.EntryFilter{CategoryID: catDrones}))(t)
-		cy := must(h.svc.Entries(h.ctx, h.admin, judging.EntryFilter{CategoryID: catCyber}))(t)
+		in.CategoryID = judgingtest.CatDrones
+		judgingtest.Must(h.Svc.UpdateEntry(h.Ctx, ex, e.ID, in))(t)
+		dr := judgingtest.Must(h.Svc.Entries(h.Ctx, h.Admin, judging.EntryFilter{CategoryID: judgingtest.CatDrones}))(t)
+		cy := judgingtest.Must(h.Svc.Entries(h.Ctx, h.Admin, judging.EntryFilter{CategoryID: judgingtest.CatCyber}))(t)
 		if !slices.Contains(ids(dr), e.ID) || slices.Contains(ids(cy), e.ID) {
 			t.Fatalf("entry %s: in drones %v, in cyber %v; want drones only", e.ID, ids(dr), ids(cy))
 		}
@@ -921,55 +683,55 @@ func TestService_UpdateEntry(t *testing.T) {
 
 	t.Run("ErrAlreadySubmitted", func(t *testing.T) {
 		// The owner edits while draft — after submit 409.
-		h := h.on(t)
-		e := h.entry(ex, catCyber, "Sent")
-		_, err := h.svc.UpdateEntry(h.ctx, ex, e.ID, edit(e, "Changed"))
-		wantErr(t, err, judging.ErrAlreadySubmitted)
-		if got := must(h.svc.Entry(h.ctx, ex, e.ID))(t).Title; got != "Sent" {
+		h := h.On(t)
+		e := h.Entry(ex, judgingtest.CatCyber, "Sent")
+		_, err := h.Svc.UpdateEntry(h.Ctx, ex, e.ID, edit(e, "Changed"))
+		judgingtest.WantErr(t, err, judging.ErrAlreadySubmitted)
+		if got := judgingtest.Must(h.Svc.Entry(h.Ctx, ex, e.ID))(t).Title; got != "Sent" {
 			t.Fatalf("title = %q, want unchanged", got)
 		}
 	})
 
 	t.Run("OK/admin after submit", func(t *testing.T) {
 		// An admin may edit a submitted entry, but it keeps its category.
-		h := h.on(t)
-		e := h.entry(ex, catCyber, "Sent by admin")
-		got := must(h.svc.UpdateEntry(h.ctx, h.admin, e.ID, edit(e, "Fixed typo")))(t)
+		h := h.On(t)
+		e := h.Entry(ex, judgingtest.CatCyber, "Sent by admin")
+		got := judgingtest.Must(h.Svc.UpdateEntry(h.Ctx, h.Admin, e.ID, edit(e, "Fixed typo")))(t)
 		if got.Title != "Fixed typo" || got.Status != judging.StatusSubmitted {
 			t.Fatalf("admin edit: %q %q", got.Title, got.Status)
 		}
 		in := edit(e, "Fixed typo")
-		in.CategoryID = catCSR
-		_, err := h.svc.UpdateEntry(h.ctx, h.admin, e.ID, in)
-		wantErr(t, err, judging.ErrAlreadySubmitted)
+		in.CategoryID = judgingtest.CatCSR
+		_, err := h.Svc.UpdateEntry(h.Ctx, h.Admin, e.ID, in)
+		judgingtest.WantErr(t, err, judging.ErrAlreadySubmitted)
 	})
 
 	t.Run("ErrSubmissionsClosed", func(t *testing.T) {
 		// The owner's draft cannot change after submissions_close.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Late edit")
-		h.clock.T = fixture().SubmissionsClose
-		defer func() { h.clock.T = t0 }()
-		_, err := h.svc.UpdateEntry(h.ctx, ex, e.ID, edit(e, "Too late"))
-		wantErr(t, err, judging.ErrSubmissionsClosed)
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Late edit")
+		h.Clock.T = judgingtest.Programme().SubmissionsClose
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		_, err := h.Svc.UpdateEntry(h.Ctx, ex, e.ID, edit(e, "Too late"))
+		judgingtest.WantErr(t, err, judging.ErrSubmissionsClosed)
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		// Another exhibitor's entry does not exist for them.
-		h := h.on(t)
-		e := h.draft(ex, catCyber, "Private")
-		_, err := h.svc.UpdateEntry(h.ctx, h.exhibitor("Rival"), e.ID, edit(e, "Hijack"))
-		wantErr(t, err, judging.ErrNotFound)
+		h := h.On(t)
+		e := h.Draft(ex, judgingtest.CatCyber, "Private")
+		_, err := h.Svc.UpdateEntry(h.Ctx, h.Exhibitor("Rival"), e.ID, edit(e, "Hijack"))
+		judgingtest.WantErr(t, err, judging.ErrNotFound)
 	})
 }
 
 func TestService_Entry(t *testing.T) {
-	h := newService(t)
-	owner := h.exhibitor("Acme")
-	e := h.entry(owner, catCyber, "Firewall")
-	assigned, other := h.judge([]string{catCyber}), h.judge([]string{catCyber})
-	h.assign(assigned, e)
-	screen := must(h.svc.CreateScreen(h.ctx, h.admin, "Hall A"))(t)
+	h := judgingtest.New(t)
+	owner := h.Exhibitor("Acme")
+	e := h.Entry(owner, judgingtest.CatCyber, "Firewall")
+	assigned, other := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(assigned, e)
+	screen := judgingtest.Must(h.Svc.CreateScreen(h.Ctx, h.Admin, "Hall A"))(t)
 
 	for _, tc := range []struct {
 		name  string
@@ -977,19 +739,19 @@ func TestService_Entry(t *testing.T) {
 		ok    bool
 	}{
 		{"the owner sees it", owner, true},
-		{"an admin sees it", h.admin, true},
+		{"an admin sees it", h.Admin, true},
 		{"a judge assigned to it sees it", assigned, true},
-		{"another exhibitor gets 404", h.exhibitor("Rival"), false},
+		{"another exhibitor gets 404", h.Exhibitor("Rival"), false},
 		{"a judge not assigned gets 404", other, false},
 		{"the owner's id with another role gets 404", judging.Actor{ID: owner.ID, Role: judging.RoleJudge}, false},
 		{"a screen gets 404", judging.Actor{ID: screen.ID, Role: judging.RoleScreen}, false},
 		{"the public gets 404", judging.Actor{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := h.on(t)
-			got, err := h.svc.Entry(h.ctx, tc.actor, e.ID)
+			h := h.On(t)
+			got, err := h.Svc.Entry(h.Ctx, tc.actor, e.ID)
 			if !tc.ok {
-				wantErr(t, err, judging.ErrNotFound)
+				judgingtest.WantErr(t, err, judging.ErrNotFound)
 				return
 			}
 			if err != nil || got.ID != e.ID {
@@ -998,20 +760,20 @@ func TestService_Entry(t *testing.T) {
 		})
 	}
 	t.Run("ErrNotFound/unknown id", func(t *testing.T) {
-		h := h.on(t)
-		_, err := h.svc.Entry(h.ctx, h.admin, "e_nope")
-		wantErr(t, err, judging.ErrNotFound)
+		h := h.On(t)
+		_, err := h.Svc.Entry(h.Ctx, h.Admin, "e_nope")
+		judgingtest.WantErr(t, err, judging.ErrNotFound)
 	})
 }
 
 func TestService_Entries(t *testing.T) {
 	// GET /entries → admin: all; exhibitor: own; judge: assigned to them. ?category_id= filters.
-	h := newService(t)
-	a, b := h.exhibitor("Acme"), h.exhibitor("Beta")
-	a1, a2 := h.entry(a, catCyber, "A1"), h.draft(a, catDrones, "A2")
-	b1 := h.entry(b, catCyber, "B1")
-	j := h.judge([]string{catCyber})
-	h.assign(j, b1)
+	h := judgingtest.New(t)
+	a, b := h.Exhibitor("Acme"), h.Exhibitor("Beta")
+	a1, a2 := h.Entry(a, judgingtest.CatCyber, "A1"), h.Draft(a, judgingtest.CatDrones, "A2")
+	b1 := h.Entry(b, judgingtest.CatCyber, "B1")
+	j := h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(j, b1)
 
 	for _, tc := range []struct {
 		name  string
@@ -1019,16 +781,16 @@ func TestService_Entries(t *testing.T) {
 		cat   string
 		want  []string
 	}{
-		{"admin: all, drafts included", h.admin, "", sorted(a1.ID, a2.ID, b1.ID)},
-		{"admin: one category", h.admin, catCyber, sorted(a1.ID, b1.ID)},
+		{"admin: all, drafts included", h.Admin, "", sorted(a1.ID, a2.ID, b1.ID)},
+		{"admin: one category", h.Admin, judgingtest.CatCyber, sorted(a1.ID, b1.ID)},
 		{"exhibitor: own", a, "", sorted(a1.ID, a2.ID)},
-		{"exhibitor: own in one category", a, catDrones, []string{a2.ID}},
+		{"exhibitor: own in one category", a, judgingtest.CatDrones, []string{a2.ID}},
 		{"judge: assigned to them", j, "", []string{b1.ID}},
-		{"judge: none in another category", j, catDrones, []string{}},
+		{"judge: none in another category", j, judgingtest.CatDrones, []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := h.on(t)
-			got := must(h.svc.Entries(h.ctx, tc.actor, judging.EntryFilter{CategoryID: tc.cat}))(t)
+			h := h.On(t)
+			got := judgingtest.Must(h.Svc.Entries(h.Ctx, tc.actor, judging.EntryFilter{CategoryID: tc.cat}))(t)
 			if got == nil {
 				t.Fatalf("Entries = nil, want a list ([] when empty)")
 			}
@@ -1038,60 +800,60 @@ func TestService_Entries(t *testing.T) {
 		})
 	}
 	t.Run("ErrUnauthorized", func(t *testing.T) {
-		h := h.on(t)
-		_, err := h.svc.Entries(h.ctx, judging.Actor{}, judging.EntryFilter{})
-		wantErr(t, err, judging.ErrUnauthorized)
+		h := h.On(t)
+		_, err := h.Svc.Entries(h.Ctx, judging.Actor{}, judging.EntryFilter{})
+		judgingtest.WantErr(t, err, judging.ErrUnauthorized)
 	})
 }
 
 // ----- Scores -----
 
 func TestService_SubmitScore(t *testing.T) {
-	h := newService(t)
-	e := h.entry(h.exhibitor("Acme"), catCyber, "Firewall")
-	j := h.judge([]string{catCyber})
-	h.assign(j, e)
-	h.pub.take()
+	h := judgingtest.New(t)
+	e := h.Entry(h.Exhibitor("Acme"), judgingtest.CatCyber, "Firewall")
+	j := h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(j, e)
+	h.Pub.Take()
 
 	t.Run("OK", func(t *testing.T) {
 		// PUT /entries/{id}/scores/me → {entry_id, judge_id, version, total}; total is Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ × 100.
-		h := h.on(t)
-		in := cyber(5, 3)
+		h := h.On(t)
+		in := judgingtest.Cyber(5, 3)
 		in.Comment = "  solid  "
-		sc := h.score(j, e, in)
-		want := judging.Score{EntryID: e.ID, JudgeID: j.ID, CategoryID: catCyber, Version: 1,
-			Total: (3*0.5 + 1*0.5) / 4 * 100, Scores: in.Scores, Comment: "solid", At: t0}
+		sc := h.Score(j, e, in)
+		want := judging.Score{EntryID: e.ID, JudgeID: j.ID, CategoryID: judgingtest.CatCyber, Version: 1,
+			Total: (3*0.5 + 1*0.5) / 4 * 100, Scores: in.Scores, Comment: "solid", At: judgingtest.T0}
 		if diff := cmp.Diff(want, sc); diff != "" {
 			t.Fatalf("SubmitScore (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]judging.Score{want}, h.counting(catCyber)); diff != "" {
+		if diff := cmp.Diff([]judging.Score{want}, h.Counting(judgingtest.CatCyber)); diff != "" {
 			t.Fatalf("counting (-want +got):\n%s", diff)
 		}
-		h.wantEvents(judging.Event{Type: judging.EventTally, CategoryID: catCyber}, judging.Event{Type: judging.EventProgress, CategoryID: catCyber})
-		if got, want := len(h.audit()), 1; got != want {
+		h.WantEvents(judging.Event{Type: judging.EventTally, CategoryID: judgingtest.CatCyber}, judging.Event{Type: judging.EventProgress, CategoryID: judgingtest.CatCyber})
+		if got, want := len(h.Audit()), 1; got != want {
 			t.Fatalf("%d audit records, want %d", got, want)
 		}
 	})
 
 	t.Run("OK/same body, same version", func(t *testing.T) {
 		// Repeating the same body changes nothing (same version), and writes no audit record.
-		h := h.on(t)
-		before := len(h.audit())
-		in := cyber(5, 3)
+		h := h.On(t)
+		before := len(h.Audit())
+		in := judgingtest.Cyber(5, 3)
 		in.Comment = "solid" // the comment is trimmed before it is compared
-		h.clock.T = t0.Add(time.Minute)
-		defer func() { h.clock.T = t0 }()
-		sc := h.score(j, e, in)
+		h.Clock.T = judgingtest.T0.Add(time.Minute)
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		sc := h.Score(j, e, in)
 		if got, want := sc.Version, 1; got != want {
 			t.Fatalf("version = %d, want %d", got, want)
 		}
-		if !sc.At.Equal(t0) {
-			t.Fatalf("at = %v, want the first version's %v", sc.At, t0)
+		if !sc.At.Equal(judgingtest.T0) {
+			t.Fatalf("at = %v, want the first version's %v", sc.At, judgingtest.T0)
 		}
-		if got := len(h.audit()); got != before {
+		if got := len(h.Audit()); got != before {
 			t.Fatalf("%d audit records, want %d", got, before)
 		}
-		hist := must(h.store.ScoreHistory(h.ctx, e.ID))(t)
+		hist := judgingtest.Must(h.Store.ScoreHistory(h.Ctx, e.ID))(t)
 		if got, want := len(hist[j.ID]), 1; got != want {
 			t.Fatalf("%d history versions, want %d", got, want)
 		}
@@ -1099,18 +861,18 @@ func TestService_SubmitScore(t *testing.T) {
 
 	t.Run("OK/changed body, next version", func(t *testing.T) {
 		// A changed body bumps version: marks or only the comment; coming back to an older body too.
-		h := h.on(t)
-		before := len(h.audit())
+		h := h.On(t)
+		before := len(h.Audit())
 		steps := []struct {
 			in    judging.ScoreInput
 			total float64
 		}{
-			{cyber(10, 1), 75},
-			{judging.ScoreInput{Scores: cyber(10, 1).Scores, Comment: "on reflection"}, 75},
-			{cyber(5, 3), 50},
+			{judgingtest.Cyber(10, 1), 75},
+			{judging.ScoreInput{Scores: judgingtest.Cyber(10, 1).Scores, Comment: "on reflection"}, 75},
+			{judgingtest.Cyber(5, 3), 50},
 		}
 		for i, s := range steps {
-			sc := h.score(j, e, s.in)
+			sc := h.Score(j, e, s.in)
 			if got, want := sc.Version, 2+i; got != want {
 				t.Fatalf("step %d: version = %d, want %d", i, got, want)
 			}
@@ -1118,10 +880,10 @@ func TestService_SubmitScore(t *testing.T) {
 				t.Fatalf("step %d: total = %v, want %v", i, got, want)
 			}
 		}
-		if got, want := len(h.audit()), before+len(steps); got != want {
+		if got, want := len(h.Audit()), before+len(steps); got != want {
 			t.Fatalf("%d audit records, want %d", got, want)
 		}
-		hist := must(h.store.ScoreHistory(h.ctx, e.ID))(t)[j.ID]
+		hist := judgingtest.Must(h.Store.ScoreHistory(h.Ctx, e.ID))(t)[j.ID]
 		for i, sc := range hist {
 			if sc.Version != i+1 {
 				t.Fatalf("history[%d].version = %d, want %d", i, sc.Version, i+1)
@@ -1134,11 +896,11 @@ func TestService_SubmitScore(t *testing.T) {
 
 	t.Run("OK/bounds are inclusive", func(t *testing.T) {
 		// Each criterion within its [min, max]: both ends accepted.
-		h := h.on(t)
-		if got, want := h.score(j, e, cyber(0, 1)).Total, 0.0; got != want {
+		h := h.On(t)
+		if got, want := h.Score(j, e, judgingtest.Cyber(0, 1)).Total, 0.0; got != want {
 			t.Fatalf("total at every min = %v, want %v", got, want)
 		}
-		if got, want := h.score(j, e, cyber(10, 5)).Total, 100.0; got != want {
+		if got, want := h.Score(j, e, judgingtest.Cyber(10, 5)).Total, 100.0; got != want {
 			t.Fatalf("total at every max = %v, want %v", got, want)
 		}
 	})
@@ -1150,78 +912,78 @@ func TestService_SubmitScore(t *testing.T) {
 	}{
 		{"every criterion of the category must be present", judging.ScoreInput{Scores: map[string]float64{"innovation": 5}}, "missing_criterion"},
 		{"an unknown criterion is 422", judging.ScoreInput{Scores: map[string]float64{"innovation": 5, "impact": 3, "design": 1}}, "unknown_criterion"},
-		{"a score above max is 422", cyber(10.5, 3), "score_out_of_range"},
-		{"a score below min is 422", cyber(5, 0.5), "score_out_of_range"},
-		{"NaN is out of range", cyber(math.NaN(), 3), "score_out_of_range"},
+		{"a score above max is 422", judgingtest.Cyber(10.5, 3), "score_out_of_range"},
+		{"a score below min is 422", judgingtest.Cyber(5, 0.5), "score_out_of_range"},
+		{"NaN is out of range", judgingtest.Cyber(math.NaN(), 3), "score_out_of_range"},
 		{"no scores is 422", judging.ScoreInput{}, "missing_field"},
-		{"a comment over 20,000 characters is 422", judging.ScoreInput{Scores: cyber(5, 3).Scores, Comment: strings.Repeat("é", 20001)}, "too_long"},
+		{"a comment over 20,000 characters is 422", judging.ScoreInput{Scores: judgingtest.Cyber(5, 3).Scores, Comment: strings.Repeat("é", 20001)}, "too_long"},
 	} {
 		t.Run("ErrInvalid/"+tc.name, func(t *testing.T) {
-			h := h.on(t)
-			h.pub.take()
-			before := len(h.audit())
-			_, err := h.svc.SubmitScore(h.ctx, j, e.ID, tc.in)
-			wantInvalid(t, err, tc.code)
-			if got := len(h.audit()); got != before {
+			h := h.On(t)
+			h.Pub.Take()
+			before := len(h.Audit())
+			_, err := h.Svc.SubmitScore(h.Ctx, j, e.ID, tc.in)
+			judgingtest.WantInvalid(t, err, tc.code)
+			if got := len(h.Audit()); got != before {
 				t.Fatalf("a refused score wrote an audit record")
 			}
-			h.wantEvents()
+			h.WantEvents()
 		})
 	}
 
 	t.Run("ErrNotAssigned", func(t *testing.T) {
 		// Not assigned → 403.
-		h := h.on(t)
-		other := h.judge([]string{catCyber})
-		h.pub.take()
-		_, err := h.svc.SubmitScore(h.ctx, other, e.ID, cyber(5, 3))
-		wantErr(t, err, judging.ErrNotAssigned)
-		h.wantEvents()
+		h := h.On(t)
+		other := h.Judge([]string{judgingtest.CatCyber})
+		h.Pub.Take()
+		_, err := h.Svc.SubmitScore(h.Ctx, other, e.ID, judgingtest.Cyber(5, 3))
+		judgingtest.WantErr(t, err, judging.ErrNotAssigned)
+		h.WantEvents()
 	})
 
 	t.Run("ErrJudgingClosed", func(t *testing.T) {
 		// Accepted until judging_close; from then on → 409.
-		h := h.on(t)
-		before := len(h.audit())
-		h.clock.T = fixture().JudgingClose
-		defer func() { h.clock.T = t0 }()
-		_, err := h.svc.SubmitScore(h.ctx, j, e.ID, cyber(1, 1))
-		wantErr(t, err, judging.ErrJudgingClosed)
-		if got := len(h.audit()); got != before {
+		h := h.On(t)
+		before := len(h.Audit())
+		h.Clock.T = judgingtest.Programme().JudgingClose
+		defer func() { h.Clock.T = judgingtest.T0 }()
+		_, err := h.Svc.SubmitScore(h.Ctx, j, e.ID, judgingtest.Cyber(1, 1))
+		judgingtest.WantErr(t, err, judging.ErrJudgingClosed)
+		if got := len(h.Audit()); got != before {
 			t.Fatalf("a refused score wrote an audit record")
 		}
-		h.clock.T = fixture().JudgingClose.Add(-time.Millisecond)
-		h.score(j, e, cyber(1, 1))
+		h.Clock.T = judgingtest.Programme().JudgingClose.Add(-time.Millisecond)
+		h.Score(j, e, judgingtest.Cyber(1, 1))
 	})
 
 	t.Run("ErrForbidden", func(t *testing.T) {
 		// Scores are given by judges.
-		h := h.on(t)
-		_, err := h.svc.SubmitScore(h.ctx, h.admin, e.ID, cyber(5, 3))
-		wantErr(t, err, judging.ErrForbidden)
-		_, err = h.svc.SubmitScore(h.ctx, judging.Actor{}, e.ID, cyber(5, 3))
-		wantErr(t, err, judging.ErrUnauthorized)
+		h := h.On(t)
+		_, err := h.Svc.SubmitScore(h.Ctx, h.Admin, e.ID, judgingtest.Cyber(5, 3))
+		judgingtest.WantErr(t, err, judging.ErrForbidden)
+		_, err = h.Svc.SubmitScore(h.Ctx, judging.Actor{}, e.ID, judgingtest.Cyber(5, 3))
+		judgingtest.WantErr(t, err, judging.ErrUnauthorized)
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
-		h := h.on(t)
-		_, err := h.svc.SubmitScore(h.ctx, j, "e_nope", cyber(5, 3))
-		wantErr(t, err, judging.ErrNotFound)
+		h := h.On(t)
+		_, err := h.Svc.SubmitScore(h.Ctx, j, "e_nope", judgingtest.Cyber(5, 3))
+		judgingtest.WantErr(t, err, judging.ErrNotFound)
 	})
 }
 
 func TestService_EntryScores(t *testing.T) {
 	// GET /entries/{id}/scores (admin) → every judge's current score and its history of versions.
-	h := newService(t)
-	e := h.entry(h.exhibitor("Acme"), catCyber, "Firewall")
-	j1, j2 := h.judge([]string{catCyber}), h.judge([]string{catCyber})
-	h.assign(j1, e)
-	h.assign(j2, e)
-	h.score(j1, e, cyber(5, 3))
-	v2 := h.score(j1, e, cyber(10, 5))
-	w1 := h.score(j2, e, cyber(0, 1))
+	h := judgingtest.New(t)
+	e := h.Entry(h.Exhibitor("Acme"), judgingtest.CatCyber, "Firewall")
+	j1, j2 := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(j1, e)
+	h.Assign(j2, e)
+	h.Score(j1, e, judgingtest.Cyber(5, 3))
+	v2 := h.Score(j1, e, judgingtest.Cyber(10, 5))
+	w1 := h.Score(j2, e, judgingtest.Cyber(0, 1))
 
-	got := must(h.svc.EntryScores(h.ctx, h.admin, e.ID))(t)
+	got := judgingtest.Must(h.Svc.EntryScores(h.Ctx, h.Admin, e.ID))(t)
 	byJudge := map[string]judging.JudgeScores{}
 	for _, js := range got {
 		byJudge[js.JudgeID] = js
@@ -1238,21 +1000,21 @@ func TestService_EntryScores(t *testing.T) {
 	if name := byJudge[j1.ID].Name; name == "" {
 		t.Fatalf("judge name is empty")
 	}
-	_, err := h.svc.EntryScores(h.ctx, j1, e.ID)
-	wantErr(t, err, judging.ErrForbidden)
+	_, err := h.Svc.EntryScores(h.Ctx, j1, e.ID)
+	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }
 
 func TestService_Queue(t *testing.T) {
 	// GET /judge/queue → [{entry, my_score|null}] of their assignments; never anyone else's score.
-	h := newService(t)
-	e1, e2 := h.entry(h.exhibitor("Acme"), catCyber, "One"), h.entry(h.exhibitor("Beta"), catCyber, "Two")
-	me, other := h.judge([]string{catCyber}), h.judge([]string{catCyber})
-	h.assign(me, e1, e2)
-	h.assign(other, e1, e2)
-	mine := h.score(me, e1, cyber(5, 3))
-	h.score(other, e2, cyber(10, 5))
+	h := judgingtest.New(t)
+	e1, e2 := h.Entry(h.Exhibitor("Acme"), judgingtest.CatCyber, "One"), h.Entry(h.Exhibitor("Beta"), judgingtest.CatCyber, "Two")
+	me, other := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(me, e1, e2)
+	h.Assign(other, e1, e2)
+	mine := h.Score(me, e1, judgingtest.Cyber(5, 3))
+	h.Score(other, e2, judgingtest.Cyber(10, 5))
 
-	q := must(h.svc.Queue(h.ctx, me))(t)
+	q := judgingtest.Must(h.Svc.Queue(h.Ctx, me))(t)
 	got := map[string]*judging.Score{}
 	for _, it := range q {
 		got[it.Entry.ID] = it.MyScore
@@ -1265,34 +1027,34 @@ func TestService_Queue(t *testing.T) {
 
 func TestService_Progress(t *testing.T) {
 	// progress {category_id, scored, expected}: counting scores over assignments.
-	h := newService(t)
-	e1, e2 := h.entry(h.exhibitor("Acme"), catCyber, "One"), h.entry(h.exhibitor("Beta"), catCyber, "Two")
-	j1, j2 := h.judge([]string{catCyber}), h.judge([]string{catCyber})
-	h.assign(j1, e1, e2)
-	h.assign(j2, e1)
-	h.score(j1, e1, cyber(5, 3))
-	h.score(j1, e1, cyber(6, 3))
-	h.score(j2, e1, cyber(5, 3))
-	want := judging.Progress{CategoryID: catCyber, Scored: 2, Expected: 3}
-	if diff := cmp.Diff(want, must(h.svc.Progress(h.ctx, catCyber))(t)); diff != "" {
+	h := judgingtest.New(t)
+	e1, e2 := h.Entry(h.Exhibitor("Acme"), judgingtest.CatCyber, "One"), h.Entry(h.Exhibitor("Beta"), judgingtest.CatCyber, "Two")
+	j1, j2 := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatCyber})
+	h.Assign(j1, e1, e2)
+	h.Assign(j2, e1)
+	h.Score(j1, e1, judgingtest.Cyber(5, 3))
+	h.Score(j1, e1, judgingtest.Cyber(6, 3))
+	h.Score(j2, e1, judgingtest.Cyber(5, 3))
+	want := judging.Progress{CategoryID: judgingtest.CatCyber, Scored: 2, Expected: 3}
+	if diff := cmp.Diff(want, judgingtest.Must(h.Svc.Progress(h.Ctx, judgingtest.CatCyber))(t)); diff != "" {
 		t.Fatalf("progress (-want +got):\n%s", diff)
 	}
 }
 
 func TestService_Judges(t *testing.T) {
 	// An admin lists every judge; [] when there are none.
-	h := newService(t)
-	if js := must(h.svc.Judges(h.ctx, h.admin))(t); js == nil || len(js) != 0 {
+	h := judgingtest.New(t)
+	if js := judgingtest.Must(h.Svc.Judges(h.Ctx, h.Admin))(t); js == nil || len(js) != 0 {
 		t.Fatalf("Judges = %#v, want []", js)
 	}
-	a, b := h.judge([]string{catCyber}), h.judge([]string{catDrones})
+	a, b := h.Judge([]string{judgingtest.CatCyber}), h.Judge([]string{judgingtest.CatDrones})
 	var got []string
-	for _, j := range must(h.svc.Judges(h.ctx, h.admin))(t) {
+	for _, j := range judgingtest.Must(h.Svc.Judges(h.Ctx, h.Admin))(t) {
 		got = append(got, j.ID)
 	}
 	if diff := cmp.Diff(sorted(a.ID, b.ID), got); diff != "" {
 		t.Fatalf("judges (-want +got):\n%s", diff)
 	}
-	_, err := h.svc.Judges(h.ctx, a)
-	wantErr(t, err, judging.ErrForbidden)
+	_, err := h.Svc.Judges(h.Ctx, a)
+	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }

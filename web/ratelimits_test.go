@@ -15,56 +15,11 @@ import (
 	"time"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
-// probeHasher wraps a Hasher: it counts password checks, records how many hashing calls run
-// at once, and holds each check until hold is closed (a nil hold holds nothing).
-type probeHasher struct {
-	judging.Hasher
-	hold   chan struct{}
-	checks atomic.Int64
-
-	mu                    sync.Mutex
-	inFlight, maxInFlight int
-}
-
-func (h *probeHasher) Verify(hash, pw string) bool {
-	h.checks.Add(1)
-	h.enter()
-	defer h.leave()
-	if h.hold != nil {
-		<-h.hold
-	}
-	return h.Hasher.Verify(hash, pw)
-}
-
-func (h *probeHasher) Hash(pw string) (string, error) {
-	h.enter()
-	defer h.leave()
-	return h.Hasher.Hash(pw)
-}
-
-func (h *probeHasher) enter() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.inFlight++
-	h.maxInFlight = max(h.maxInFlight, h.inFlight)
-}
-
-func (h *probeHasher) leave() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.inFlight--
-}
-
-func (h *probeHasher) max() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.maxInFlight
-}
-
 // withProbe wraps the service's Hasher in p.
-func withProbe(p *probeHasher) serverOption {
+func withProbe(p *judgingtest.ProbeHasher) serverOption {
 	return withService(func(d *judging.Deps) { p.Hasher = d.Hasher; d.Hasher = p })
 }
 
@@ -151,10 +106,10 @@ func TestServer_Login_limits(t *testing.T) {
 	t.Run("ErrRateLimited/parallel guesses check at most the limit", func(t *testing.T) {
 		// An attempt is counted before its password is checked, so parallel guesses cannot
 		// pass the limit, and a right password is refused while limited.
-		probe := &probeHasher{}
+		probe := &judgingtest.ProbeHasher{}
 		ts := newTestServer(t, withProbe(probe))
 		victim := ts.exhibitor(t, "Victim Co")
-		before := probe.checks.Load()
+		before := probe.Checks.Load()
 		const guesses = 100
 		var wg sync.WaitGroup
 		statuses := make([]int, guesses)
@@ -162,7 +117,7 @@ func TestServer_Login_limits(t *testing.T) {
 			wg.Go(func() { statuses[i] = ts.loginFrom(t, "", victim.Email, fmt.Sprintf("guess number %d", i)).status })
 		}
 		wg.Wait()
-		if got, most := probe.checks.Load()-before, int64(judging.LoginPairLimit); got > most {
+		if got, most := probe.Checks.Load()-before, int64(judging.LoginPairLimit); got > most {
 			t.Fatalf("%d parallel guesses had %d passwords checked, want at most %d", guesses, got, most)
 		}
 		for i, s := range statuses {
@@ -296,10 +251,12 @@ func TestServer_hashing(t *testing.T) {
 	t.Run("ErrBusy/hashing never runs past its bound", func(t *testing.T) {
 		// Password hashing is bounded: past a short wait a request gets 503 busy with Retry-After.
 		const bound, logins = 2, 12
-		probe := &probeHasher{hold: make(chan struct{})}
+		probe := &judgingtest.ProbeHasher{}
 		ts := newBareServer(t, withProbe(probe), withService(func(d *judging.Deps) {
 			d.HashConcurrency, d.HashWait = bound, 50*time.Millisecond
 		}))
+		release := probe.HoldAll()
+		defer release()
 		var (
 			wg      sync.WaitGroup
 			done    atomic.Int64
@@ -314,9 +271,7 @@ func TestServer_hashing(t *testing.T) {
 		// Hold every check until each login is either being checked or answered.
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			probe.mu.Lock()
-			n := int64(probe.inFlight)
-			probe.mu.Unlock()
+			n := int64(probe.InFlight())
 			if n+done.Load() == logins {
 				break
 			}
@@ -325,9 +280,9 @@ func TestServer_hashing(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond) // polling, with a deadline
 		}
-		close(probe.hold)
+		release()
 		wg.Wait()
-		if got := probe.max(); got > bound {
+		if got := probe.MaxInFlight(); got > bound {
 			t.Fatalf("%d password hashes ran at once, want at most %d", got, bound)
 		}
 		var busy int

@@ -15,9 +15,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/awards-dev/awards/auth"
 	"github.com/awards-dev/awards/config"
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
 
@@ -57,9 +57,6 @@ func TestRun_Version(t *testing.T) {
 		t.Fatalf("--version printed %q", got)
 	}
 }
-
-// cheap keeps password hashing fast in tests; production uses auth.DefaultArgon2id.
-var cheap = auth.Argon2id{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 // client is a tiny JSON client for the demo's HTTP walk.
 type client struct {
@@ -115,7 +112,7 @@ func demoJury(t *testing.T, rdb redis.UniversalClient) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := build(ctx, cfg, rdb, cheap, slog.New(slog.DiscardHandler), io.Discard)
+	h, err := build(ctx, cfg, rdb, judgingtest.CheapHasher, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/awards-dev/awards/config"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
 
@@ -21,7 +22,7 @@ func TestBuild_MetricsToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := build(context.Background(), cfg, redistest.New(t), cheap, slog.New(slog.DiscardHandler), io.Discard)
+		h, err := build(context.Background(), cfg, redistest.New(t), judgingtest.CheapHasher, slog.New(slog.DiscardHandler), io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}

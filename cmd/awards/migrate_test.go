@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/awards-dev/awards/config"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
 
@@ -26,7 +27,7 @@ func TestBuild_MigratesTheStore(t *testing.T) {
 func migratedAtStart(t *testing.T, rdb redis.UniversalClient) {
 	ctx := context.Background()
 	const pw = "correct horse battery"
-	hash, err := cheap.Hash(pw)
+	hash, err := judgingtest.CheapHasher.Hash(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func migratedAtStart(t *testing.T, rdb redis.UniversalClient) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := build(ctx, cfg, rdb, cheap, slog.New(slog.DiscardHandler), io.Discard)
+	h, err := build(ctx, cfg, rdb, judgingtest.CheapHasher, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

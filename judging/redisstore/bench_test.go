@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
 // BenchmarkSaveScore is one judge rescoring one entry with alternating bodies through the
@@ -13,11 +14,11 @@ import (
 func BenchmarkSaveScore(b *testing.B) {
 	r := newRig(b)
 	e, j := r.entry("Acme"), r.judge()
-	r.assign(j, e)
-	bodies := []judging.ScoreInput{marks(5, 3), marks(6, 3)}
+	r.Assign(j, e)
+	bodies := []judging.ScoreInput{judgingtest.Cyber(5, 3), judgingtest.Cyber(6, 3)}
 	i := 0
 	for b.Loop() {
-		if _, err := r.svc.SubmitScore(r.ctx, j, e.ID, bodies[i%2]); err != nil {
+		if _, err := r.Svc.SubmitScore(r.Ctx, j, e.ID, bodies[i%2]); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -31,12 +32,12 @@ func BenchmarkResults(b *testing.B) {
 	for i := range 30 {
 		e := r.entry(fmt.Sprintf("Company %d", i))
 		for k, j := range js {
-			r.assign(j, e)
-			r.score(j, e, marks(float64((i+k)%11), float64(1+(i*k)%5)))
+			r.Assign(j, e)
+			r.Score(j, e, judgingtest.Cyber(float64((i+k)%11), float64(1+(i*k)%5)))
 		}
 	}
 	for b.Loop() {
-		res, err := r.svc.Results(r.ctx, r.admin)
+		res, err := r.Svc.Results(r.Ctx, r.Admin)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -55,22 +56,22 @@ func BenchmarkResults_Public(b *testing.B) {
 	for i := range 30 {
 		e := r.entry(fmt.Sprintf("Company %d", i))
 		for k, j := range js {
-			r.assign(j, e)
-			r.score(j, e, marks(float64((i+k)%11), float64(1+(i*k)%5)))
+			r.Assign(j, e)
+			r.Score(j, e, judgingtest.Cyber(float64((i+k)%11), float64(1+(i*k)%5)))
 		}
 	}
 	body := strings.Repeat("spam ", 4000) // 20 KB
 	for s := range 15 {
-		u := must(r.svc.Register(r.ctx, judging.Registration{Email: fmt.Sprintf("spam%d@awards.test", s), Password: "correct horse battery", Company: fmt.Sprintf("Spam %d", s), Country: "FR"}, ""))(b)
+		u := judgingtest.Must(r.Svc.Register(r.Ctx, judging.Registration{Email: fmt.Sprintf("spam%d@awards.test", s), Password: "correct horse battery", Company: fmt.Sprintf("Spam %d", s), Country: "FR"}, ""))(b)
 		ex := judging.Actor{ID: u.ID, Role: judging.RoleExhibitor}
 		for d := range 20 {
-			must(r.svc.CreateEntry(r.ctx, ex, judging.EntryInput{CategoryID: cat, Title: fmt.Sprintf("Spam %d-%d", s, d), Description: body}))(b)
+			judgingtest.Must(r.Svc.CreateEntry(r.Ctx, ex, judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: fmt.Sprintf("Spam %d-%d", s, d), Description: body}))(b)
 		}
 	}
-	must(r.svc.Reveal(r.ctx, r.admin, cat, false))(b)
+	judgingtest.Must(r.Svc.Reveal(r.Ctx, r.Admin, judgingtest.CatCyber, false))(b)
 	public := judging.Actor{}
 	for b.Loop() {
-		res, err := r.svc.Results(r.ctx, public)
+		res, err := r.Svc.Results(r.Ctx, public)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
 // judgeRun is what one judge's goroutine saw: per entry, the last version the service
@@ -31,16 +32,8 @@ func TestService_concurrentScoring(t *testing.T) {
 		rounds  = 30
 	)
 	r := newRig(t)
-	ctx := r.ctx
-	es := make([]judging.Entry, entries)
-	for i := range es {
-		es[i] = r.entry(fmt.Sprintf("Company %d", i))
-	}
-	js := make([]judging.Actor, judges)
-	for i := range js {
-		js[i] = r.judge()
-		r.assign(js[i], es...)
-	}
+	ctx := r.Ctx
+	es, js := r.jury(entries, judges)
 	// Judge i < 4 recuses from entry i, from another goroutine, once they have scored it (or
 	// finished), while they may still be scoring it.
 	recusals := map[judging.Assignment]bool{}
@@ -70,8 +63,8 @@ func TestService_concurrentScoring(t *testing.T) {
 			<-start
 			for range rounds {
 				e := es[rnd.IntN(len(es))]
-				in := marks(float64(rnd.IntN(3))*5, float64(1+rnd.IntN(2))) // 6 bodies: repeats are common
-				sc, err := r.svc.SubmitScore(ctx, j, e.ID, in)
+				in := judgingtest.Cyber(float64(rnd.IntN(3))*5, float64(1+rnd.IntN(2))) // 6 bodies: repeats are common
+				sc, err := r.Svc.SubmitScore(ctx, j, e.ID, in)
 				pair := judging.Assignment{JudgeID: j.ID, EntryID: e.ID}
 				switch {
 				case errors.Is(err, judging.ErrNotAssigned) && recusals[pair]:
@@ -105,7 +98,7 @@ func TestService_concurrentScoring(t *testing.T) {
 	for pair := range recusals {
 		wg.Go(func() {
 			<-ready[pair]
-			if err := r.svc.Recuse(ctx, judging.Actor{ID: pair.JudgeID, Role: judging.RoleJudge}, pair.EntryID); err != nil {
+			if err := r.Svc.Recuse(ctx, judging.Actor{ID: pair.JudgeID, Role: judging.RoleJudge}, pair.EntryID); err != nil {
 				t.Errorf("Recuse %v: %v", pair, err)
 			}
 		})
@@ -116,12 +109,12 @@ func TestService_concurrentScoring(t *testing.T) {
 		t.FailNow()
 	}
 
-	counting := must(r.store.CategoryScores(ctx, cat))(t)
-	sortScores(counting)
-	recs := must(r.store.Audit(ctx))(t)
+	counting := judgingtest.Must(r.Store.CategoryScores(ctx, judgingtest.CatCyber))(t)
+	judgingtest.SortScores(counting)
+	recs := judgingtest.Must(r.Store.Audit(ctx))(t)
 
 	t.Run("the tally state equals the replay of the audit stream", func(t *testing.T) {
-		if diff := cmp.Diff(replay(t, recs), counting, cmpopts.EquateEmpty()); diff != "" {
+		if diff := cmp.Diff(judgingtest.Replay(t, recs), counting, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("counting scores (-replay +store):\n%s", diff)
 		}
 	})
@@ -132,7 +125,7 @@ func TestService_concurrentScoring(t *testing.T) {
 			cur[[2]string{sc.EntryID, sc.JudgeID}] = sc
 		}
 		for _, e := range es {
-			hist := must(r.store.ScoreHistory(ctx, e.ID))(t)
+			hist := judgingtest.Must(r.Store.ScoreHistory(ctx, e.ID))(t)
 			for i, j := range js {
 				h := hist[j.ID]
 				for k, sc := range h {
@@ -163,12 +156,12 @@ func TestService_concurrentScoring(t *testing.T) {
 			want += run.changes
 		}
 		for pair := range recusals {
-			if len(must(r.store.ScoreHistory(ctx, pair.EntryID))(t)[pair.JudgeID]) > 0 {
+			if len(judgingtest.Must(r.Store.ScoreHistory(ctx, pair.EntryID))(t)[pair.JudgeID]) > 0 {
 				want++ // a counting score was withdrawn
 				withdrawn++
 			}
 		}
-		got := must(r.svc.VerifyAudit(ctx, r.admin))(t)
+		got := judgingtest.Must(r.Svc.VerifyAudit(ctx, r.Admin))(t)
 		t.Logf("%d audit records, %d of them withdrawals", got.Records, got.Records-(want-withdrawn))
 		if !got.OK || got.Records != want || got.Records != len(recs) {
 			t.Fatalf("VerifyAudit = %+v, want ok over %d records (%d read)", got, want, len(recs))
@@ -185,15 +178,15 @@ func TestService_concurrentScoring(t *testing.T) {
 			}
 			seen[k] = true
 			perEntry[sc.EntryID]++
-			if ok := must(r.store.Assigned(ctx, sc.EntryID, sc.JudgeID))(t); !ok {
+			if ok := judgingtest.Must(r.Store.Assigned(ctx, sc.EntryID, sc.JudgeID))(t); !ok {
 				t.Fatalf("entry %s judge %s counts without an assignment", sc.EntryID, sc.JudgeID)
 			}
 		}
-		p := must(r.svc.Progress(ctx, cat))(t)
+		p := judgingtest.Must(r.Svc.Progress(ctx, judgingtest.CatCyber))(t)
 		if p.Scored != len(counting) || p.Expected != judges*entries-len(recusals) {
 			t.Fatalf("progress = %+v, want %d scored of %d", p, len(counting), judges*entries-len(recusals))
 		}
-		res := must(r.svc.Results(ctx, r.admin))(t)
+		res := judgingtest.Must(r.Svc.Results(ctx, r.Admin))(t)
 		for _, row := range res.Categories[0].Ranking {
 			if got, want := row.Judges, perEntry[row.EntryID]; got != want {
 				t.Fatalf("entry %s ranked from %d judges, %d scores count", row.EntryID, got, want)
@@ -208,15 +201,15 @@ func TestService_concurrentProgrammeChange(t *testing.T) {
 	for round := range 3 {
 		t.Run(fmt.Sprintf("round %d", round), func(t *testing.T) {
 			r := newRig(t)
-			ctx := r.ctx
+			ctx := r.Ctx
 			es := []judging.Entry{r.entry("A"), r.entry("B"), r.entry("C")}
 			var js []judging.Actor
 			for range 6 {
 				j := r.judge()
-				r.assign(j, es...)
+				r.Assign(j, es...)
 				js = append(js, j)
 			}
-			changed := programme()
+			changed := judgingtest.Programme()
 			changed.Categories[0].Criteria[0].Weight = 1 // innovation ×3 → ×1
 
 			start := make(chan struct{})
@@ -224,13 +217,13 @@ func TestService_concurrentProgrammeChange(t *testing.T) {
 			var putErr error
 			wg.Go(func() {
 				<-start
-				_, putErr = r.svc.PutProgramme(ctx, r.admin, changed)
+				_, putErr = r.Svc.PutProgramme(ctx, r.Admin, changed)
 			})
 			for i, j := range js {
 				wg.Go(func() {
 					<-start
 					for k, e := range es {
-						if _, err := r.svc.SubmitScore(ctx, j, e.ID, marks(float64(i+k), 2)); err != nil {
+						if _, err := r.Svc.SubmitScore(ctx, j, e.ID, judgingtest.Cyber(float64(i+k), 2)); err != nil {
 							t.Errorf("SubmitScore: %v", err)
 						}
 					}
@@ -242,15 +235,15 @@ func TestService_concurrentProgrammeChange(t *testing.T) {
 			if putErr != nil && !errors.Is(putErr, judging.ErrCriteriaFrozen) {
 				t.Fatalf("PutProgramme: %v", putErr)
 			}
-			p := must(r.svc.Programme(ctx))(t)
-			want := programme().Categories[0].Criteria
+			p := judgingtest.Must(r.Svc.Programme(ctx))(t)
+			want := judgingtest.Programme().Categories[0].Criteria
 			if putErr == nil {
 				want = changed.Categories[0].Criteria
 			}
 			if diff := cmp.Diff(want, p.Categories[0].Criteria); diff != "" {
 				t.Fatalf("criteria after the race (PutProgramme: %v) (-want +got):\n%s", putErr, diff)
 			}
-			scores := must(r.store.CategoryScores(ctx, cat))(t)
+			scores := judgingtest.Must(r.Store.CategoryScores(ctx, judgingtest.CatCyber))(t)
 			if got, want := len(scores), len(js)*len(es); got != want {
 				t.Fatalf("%d scores, want %d", got, want)
 			}
@@ -271,7 +264,7 @@ func TestService_concurrentRegister(t *testing.T) {
 	won, taken := 0, 0
 	for i := range 12 {
 		wg.Go(func() {
-			_, err := r.svc.Register(r.ctx, judging.Registration{Email: []string{"race@example.com", "RACE@example.com", " Race@Example.COM "}[i%3],
+			_, err := r.Svc.Register(r.Ctx, judging.Registration{Email: []string{"race@example.com", "RACE@example.com", " Race@Example.COM "}[i%3],
 				Password: "correct horse battery", Company: fmt.Sprintf("Co %d", i), Country: "FR"}, "")
 			mu.Lock()
 			defer mu.Unlock()

@@ -10,13 +10,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
 
-// newEntry is a draft of owner's in category, created at t0 + sec seconds.
+// newEntry is a draft of owner's in category, created at judgingtest.T0 + sec seconds.
 func newEntry(id, owner, category string, sec int) judging.Entry {
-	at := t0.Add(time.Duration(sec) * time.Second)
+	at := judgingtest.T0.Add(time.Duration(sec) * time.Second)
 	return judging.Entry{ID: id, CategoryID: category, Title: "Title of " + id, Company: "Co of " + owner, Links: []string{},
 		Status: judging.StatusDraft, OwnerID: owner, CreatedAt: at, UpdatedAt: at}
 }
@@ -28,17 +29,17 @@ func TestStore_CreateEntry(t *testing.T) {
 		ctx := t.Context()
 		s := redisstore.New(redistest.New(t))
 		for i := range 3 {
-			must(0, s.CreateEntry(ctx, newEntry(fmt.Sprintf("e_%d", i), "u_1", cat, i), 3))(t)
+			judgingtest.Must(0, s.CreateEntry(ctx, newEntry(fmt.Sprintf("e_%d", i), "u_1", judgingtest.CatCyber, i), 3))(t)
 		}
-		err := s.CreateEntry(ctx, newEntry("e_3", "u_1", cat, 3), 3)
-		wantErr(t, err, judging.ErrTooManyEntries)
+		err := s.CreateEntry(ctx, newEntry("e_3", "u_1", judgingtest.CatCyber, 3), 3)
+		judgingtest.WantErr(t, err, judging.ErrTooManyEntries)
 		if _, err := s.Entry(ctx, "e_3"); !errors.Is(err, judging.ErrNotFound) {
 			t.Fatalf("the refused entry: err = %v, want not found", err)
 		}
-		if got := len(must(s.Entries(ctx, judging.EntryScope{}))(t)); got != 3 {
+		if got := len(judgingtest.Must(s.Entries(ctx, judging.EntryScope{}))(t)); got != 3 {
 			t.Fatalf("%d entries stored, want 3", got)
 		}
-		must(0, s.CreateEntry(ctx, newEntry("e_4", "u_2", cat, 4), 3))(t)
+		judgingtest.Must(0, s.CreateEntry(ctx, newEntry("e_4", "u_2", judgingtest.CatCyber, 4), 3))(t)
 	})
 
 	t.Run("ErrTooManyEntries under 50 parallel creates", func(t *testing.T) {
@@ -53,7 +54,7 @@ func TestStore_CreateEntry(t *testing.T) {
 		)
 		for i := range 50 {
 			wg.Go(func() {
-				err := s.CreateEntry(ctx, newEntry(fmt.Sprintf("e_%02d", i), "u_1", cat, i), 20)
+				err := s.CreateEntry(ctx, newEntry(fmt.Sprintf("e_%02d", i), "u_1", judgingtest.CatCyber, i), 20)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -73,8 +74,8 @@ func TestStore_CreateEntry(t *testing.T) {
 		if ok != 20 || tooMany != 30 {
 			t.Fatalf("%d created, %d refused; want 20 and 30", ok, tooMany)
 		}
-		for _, scope := range []judging.EntryScope{{}, {OwnerID: "u_1"}, {CategoryID: cat}} {
-			if got := len(must(s.Entries(ctx, scope))(t)); got != 20 {
+		for _, scope := range []judging.EntryScope{{}, {OwnerID: "u_1"}, {CategoryID: judgingtest.CatCyber}} {
+			if got := len(judgingtest.Must(s.Entries(ctx, scope))(t)); got != 20 {
 				t.Fatalf("Entries(%+v) holds %d, want 20", scope, got)
 			}
 		}
@@ -89,41 +90,41 @@ func TestStore_EntryRefs(t *testing.T) {
 	s := redisstore.New(rdb)
 	create := func(e judging.Entry) judging.Entry {
 		t.Helper()
-		must(0, s.CreateEntry(ctx, e, 20))(t)
+		judgingtest.Must(0, s.CreateEntry(ctx, e, 20))(t)
 		return e
 	}
 	submit := func(e judging.Entry) {
 		t.Helper()
-		must(s.SubmitEntry(ctx, e.ID, t0))(t)
+		judgingtest.Must(s.SubmitEntry(ctx, e.ID, judgingtest.T0))(t)
 	}
-	b := create(newEntry("e_b", "u_1", cat, 1))
-	a := create(newEntry("e_a", "u_2", cat, 2))
-	create(newEntry("e_draft", "u_1", cat, 3))
-	other := create(newEntry("e_other", "u_1", otherCat, 4))
+	b := create(newEntry("e_b", "u_1", judgingtest.CatCyber, 1))
+	a := create(newEntry("e_a", "u_2", judgingtest.CatCyber, 2))
+	create(newEntry("e_draft", "u_1", judgingtest.CatCyber, 3))
+	other := create(newEntry("e_other", "u_1", judgingtest.CatCSR, 4))
 	for _, e := range []judging.Entry{b, a, other} {
 		submit(e)
 	}
 	// An entry stored before title and company were fields of the hash: only its JSON has them.
-	old := newEntry("e_old", "u_3", cat, 5)
+	old := newEntry("e_old", "u_3", judgingtest.CatCyber, 5)
 	create(old)
 	submit(old)
-	must(0, rdb.HDel(ctx, "awards:{jury}:entry:e_old", "title", "company").Err())(t)
+	judgingtest.Must(0, rdb.HDel(ctx, "awards:{jury}:entry:e_old", "title", "company").Err())(t)
 	// An admin's edit changes the title a ranking shows.
 	a.Title = "Renamed"
-	must(s.UpdateEntry(ctx, a, false))(t)
+	judgingtest.Must(s.UpdateEntry(ctx, a, false))(t)
 
 	want := []judging.EntryRef{
 		{ID: "e_b", Title: "Title of e_b", Company: "Co of u_1"},
 		{ID: "e_a", Title: "Renamed", Company: "Co of u_2"},
 		{ID: "e_old", Title: "Title of e_old", Company: "Co of u_3"},
 	}
-	if diff := cmp.Diff(want, must(s.EntryRefs(ctx, cat))(t)); diff != "" {
-		t.Fatalf("EntryRefs(%s) (-want +got):\n%s", cat, diff)
+	if diff := cmp.Diff(want, judgingtest.Must(s.EntryRefs(ctx, judgingtest.CatCyber))(t)); diff != "" {
+		t.Fatalf("EntryRefs(%s) (-want +got):\n%s", judgingtest.CatCyber, diff)
 	}
-	if diff := cmp.Diff([]judging.EntryRef{{ID: "e_other", Title: "Title of e_other", Company: "Co of u_1"}}, must(s.EntryRefs(ctx, otherCat))(t)); diff != "" {
-		t.Fatalf("EntryRefs(%s) (-want +got):\n%s", otherCat, diff)
+	if diff := cmp.Diff([]judging.EntryRef{{ID: "e_other", Title: "Title of e_other", Company: "Co of u_1"}}, judgingtest.Must(s.EntryRefs(ctx, judgingtest.CatCSR))(t)); diff != "" {
+		t.Fatalf("EntryRefs(%s) (-want +got):\n%s", judgingtest.CatCSR, diff)
 	}
-	if got := must(s.EntryRefs(ctx, "empty"))(t); len(got) != 0 {
+	if got := judgingtest.Must(s.EntryRefs(ctx, "empty"))(t); len(got) != 0 {
 		t.Fatalf("EntryRefs of an empty category = %v", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 )
 
 func TestStore_Freeze(t *testing.T) {
@@ -18,55 +19,55 @@ func TestStore_Freeze(t *testing.T) {
 	for _, how := range []string{"whole", "step", "freeze only"} {
 		t.Run(how, func(t *testing.T) {
 			r := newRig(t)
-			s, ctx := r.store, r.ctx
+			s, ctx := r.Store, r.Ctx
 			e, other := r.entry("Acme"), r.entry("Beta")
 			j, j2 := r.judge(), r.judge()
-			r.assign(j, e, other)
+			r.Assign(j, e, other)
 			body := `{"comment":"","scores":{"impact":3,"innovation":5}}`
-			must(save(s, ctx, r.write(j, e, body, 50)))(t)
-			ex := must(r.svc.Register(ctx, judging.Registration{Email: "late@awards.test", Password: "correct horse battery", Company: "Late", Country: "FR"}, ""))(t)
-			draft := must(r.svc.CreateEntry(ctx, judging.Actor{ID: ex.ID, Role: judging.RoleExhibitor}, judging.EntryInput{CategoryID: cat, Title: "Late"}))(t)
+			judgingtest.Must(save(s, ctx, r.write(j, e, body, 50)))(t)
+			ex := judgingtest.Must(r.Svc.Register(ctx, judging.Registration{Email: "late@awards.test", Password: "correct horse battery", Company: "Late", Country: "FR"}, ""))(t)
+			draft := judgingtest.Must(r.Svc.CreateEntry(ctx, judging.Actor{ID: ex.ID, Role: judging.RoleExhibitor}, judging.EntryInput{CategoryID: judgingtest.CatCyber, Title: "Late"}))(t)
 			switch how {
 			case "whole":
-				must(0, s.Reveal(ctx, cat))(t)
+				judgingtest.Must(0, s.Reveal(ctx, judgingtest.CatCyber))(t)
 			case "step":
-				must(s.RevealStep(ctx, cat, 2))(t)
+				judgingtest.Must(s.RevealStep(ctx, judgingtest.CatCyber, 2))(t)
 			default: // a step reveal interrupted between its freeze and its first place
-				must(0, s.Freeze(ctx, cat))(t)
+				judgingtest.Must(0, s.Freeze(ctx, judgingtest.CatCyber))(t)
 			}
-			auditBefore, asgBefore := must(s.Audit(ctx))(t), must(s.Assignments(ctx))(t)
+			auditBefore, asgBefore := judgingtest.Must(s.Audit(ctx))(t), judgingtest.Must(s.Assignments(ctx))(t)
 
 			_, err := save(s, ctx, r.write(j, e, `{"comment":"","scores":{"impact":1,"innovation":1}}`, 10))
-			wantErr(t, err, judging.ErrCategoryRevealed)
+			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
 			_, err = save(s, ctx, r.write(j, e, body, 50))
-			wantErr(t, err, judging.ErrCategoryRevealed) // the same body too
+			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed) // the same body too
 			_, err = save(s, ctx, r.write(j, other, body, 50))
-			wantErr(t, err, judging.ErrCategoryRevealed) // a first score too
+			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed) // a first score too
 			for _, reason := range []string{"unassigned", "recused"} {
-				_, err = s.Withdraw(ctx, judging.CategoryAssignment{Assignment: judging.Assignment{JudgeID: j.ID, EntryID: e.ID}, CategoryID: cat}, reason, r.admin.ID, t0)
-				wantErr(t, err, judging.ErrCategoryRevealed)
+				_, err = s.Withdraw(ctx, judging.CategoryAssignment{Assignment: judging.Assignment{JudgeID: j.ID, EntryID: e.ID}, CategoryID: judgingtest.CatCyber}, reason, r.Admin.ID, judgingtest.T0)
+				judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
 			}
 			// A batch with one frozen pair adds none of them.
 			_, err = s.Assign(ctx, []judging.CategoryAssignment{
-				{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: "e_elsewhere"}, CategoryID: otherCat},
-				{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: e.ID}, CategoryID: cat},
+				{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: "e_elsewhere"}, CategoryID: judgingtest.CatCSR},
+				{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: e.ID}, CategoryID: judgingtest.CatCyber},
 			})
-			wantErr(t, err, judging.ErrCategoryRevealed)
-			_, err = s.SubmitEntry(ctx, draft.ID, t0)
-			wantErr(t, err, judging.ErrCategoryRevealed)
+			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
+			_, err = s.SubmitEntry(ctx, draft.ID, judgingtest.T0)
+			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
 
-			if diff := cmp.Diff(auditBefore, must(s.Audit(ctx))(t)); diff != "" {
+			if diff := cmp.Diff(auditBefore, judgingtest.Must(s.Audit(ctx))(t)); diff != "" {
 				t.Fatalf("the audit trail changed (-before +after):\n%s", diff)
 			}
-			if diff := cmp.Diff(asgBefore, must(s.Assignments(ctx))(t)); diff != "" {
+			if diff := cmp.Diff(asgBefore, judgingtest.Must(s.Assignments(ctx))(t)); diff != "" {
 				t.Fatalf("the assignments changed (-before +after):\n%s", diff)
 			}
-			if got := must(s.Entry(ctx, draft.ID))(t).Status; got != judging.StatusDraft {
+			if got := judgingtest.Must(s.Entry(ctx, draft.ID))(t).Status; got != judging.StatusDraft {
 				t.Fatalf("the draft is %q, want draft", got)
 			}
 
 			// Another category is untouched.
-			if n := must(s.Assign(ctx, []judging.CategoryAssignment{{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: "e_elsewhere"}, CategoryID: otherCat}}))(t); n != 1 {
+			if n := judgingtest.Must(s.Assign(ctx, []judging.CategoryAssignment{{Assignment: judging.Assignment{JudgeID: j2.ID, EntryID: "e_elsewhere"}, CategoryID: judgingtest.CatCSR}}))(t); n != 1 {
 				t.Fatalf("assigned %d in an open category, want 1", n)
 			}
 		})
@@ -80,16 +81,8 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 		t.Run(fmt.Sprintf("step=%v", step), func(t *testing.T) {
 			const judges, entries = 6, 4
 			r := newRig(t)
-			ctx := r.ctx
-			es := make([]judging.Entry, entries)
-			for i := range es {
-				es[i] = r.entry(fmt.Sprintf("Company %d", i))
-			}
-			js := make([]judging.Actor, judges)
-			for i := range js {
-				js[i] = r.judge()
-				r.assign(js[i], es...)
-			}
+			ctx := r.Ctx
+			es, js := r.jury(entries, judges)
 			type key struct{ judge, entry string }
 			var (
 				mu    sync.Mutex
@@ -110,7 +103,7 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 							}
 						}
 						e := es[n%entries]
-						sc, err := r.svc.SubmitScore(ctx, j, e.ID, marks(float64((i+n)%11), float64(1+n%5)))
+						sc, err := r.Svc.SubmitScore(ctx, j, e.ID, judgingtest.Cyber(float64((i+n)%11), float64(1+n%5)))
 						if errors.Is(err, judging.ErrCategoryRevealed) {
 							errs <- nil
 							return
@@ -131,10 +124,10 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 			for range judges {
 				<-first // every judge has scored every entry at least once, and goes on
 			}
-			rr := must(r.svc.Reveal(ctx, r.admin, cat, step))(t)
+			rr := judgingtest.Must(r.Svc.Reveal(ctx, r.Admin, judgingtest.CatCyber, step))(t)
 			revealed.Store(true)
-			atReveal := must(r.store.CategoryScores(ctx, cat))(t)
-			publicAtReveal := must(r.svc.Results(ctx, judging.Actor{}))(t)
+			atReveal := judgingtest.Must(r.Store.CategoryScores(ctx, judgingtest.CatCyber))(t)
+			publicAtReveal := judgingtest.Must(r.Svc.Results(ctx, judging.Actor{}))(t)
 			wg.Wait()
 			for range judges {
 				if err := <-errs; err != nil {
@@ -142,13 +135,13 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 				}
 			}
 
-			after := must(r.store.CategoryScores(ctx, cat))(t)
-			sortScores(atReveal)
-			sortScores(after)
+			after := judgingtest.Must(r.Store.CategoryScores(ctx, judgingtest.CatCyber))(t)
+			judgingtest.SortScores(atReveal)
+			judgingtest.SortScores(after)
 			if diff := cmp.Diff(atReveal, after); diff != "" {
 				t.Fatalf("counting scores changed after the reveal answered (-at reveal +after):\n%s", diff)
 			}
-			if diff := cmp.Diff(publicAtReveal, must(r.svc.Results(ctx, judging.Actor{}))(t)); diff != "" {
+			if diff := cmp.Diff(publicAtReveal, judgingtest.Must(r.Svc.Results(ctx, judging.Actor{}))(t)); diff != "" {
 				t.Fatalf("the public results changed after the reveal answered (-at reveal +after):\n%s", diff)
 			}
 			if got, want := len(after), judges*entries; got != want {
@@ -160,11 +153,11 @@ func TestService_concurrentScoreAndReveal(t *testing.T) {
 				}
 			}
 			// The places the reveal counted are those of the frozen ranking.
-			full := must(r.svc.Results(ctx, r.admin))(t).Categories[0].Ranking
+			full := judgingtest.Must(r.Svc.Results(ctx, r.Admin))(t).Categories[0].Ranking
 			if got, want := rr.Places, len(judging.Places(full)); got != want {
 				t.Fatalf("the reveal counted %d places, the frozen ranking has %d", got, want)
 			}
-			if res := must(r.svc.VerifyAudit(ctx, r.admin))(t); !res.OK {
+			if res := judgingtest.Must(r.Svc.VerifyAudit(ctx, r.Admin))(t); !res.OK {
 				t.Fatalf("audit verify = %+v", res)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
@@ -18,14 +19,14 @@ func TestStore_Reinvite(t *testing.T) {
 	inv := func(hash string) judging.Invitation { return judging.Invitation{Hash: hash, TTL: time.Hour} }
 	newJudge := func(t *testing.T, id, hash string) {
 		t.Helper()
-		j := judging.User{ID: id, Role: judging.RoleJudge, Email: id + "@jury.test", Categories: []string{cat}, CreatedAt: t0}
+		j := judging.User{ID: id, Role: judging.RoleJudge, Email: id + "@jury.test", Categories: []string{judgingtest.CatCyber}, CreatedAt: judgingtest.T0}
 		if err := s.CreateUser(ctx, j, inv(hash)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	inviteKeys := func(t *testing.T) []string {
 		t.Helper()
-		return must(rdb.Keys(ctx, "awards:{jury}:invite:*").Result())(t)
+		return judgingtest.Must(rdb.Keys(ctx, "awards:{jury}:invite:*").Result())(t)
 	}
 
 	t.Run("OK/the earlier invitation stops working", func(t *testing.T) {
@@ -35,13 +36,13 @@ func TestStore_Reinvite(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := s.InvitedUser(ctx, "a1")
-		wantErr(t, err, judging.ErrBadInvite)
+		judgingtest.WantErr(t, err, judging.ErrBadInvite)
 		_, err = s.RedeemInvite(ctx, "a1", "$old")
-		wantErr(t, err, judging.ErrBadInvite)
-		if got := must(s.InvitedUser(ctx, "a2"))(t); got != "u_a" {
+		judgingtest.WantErr(t, err, judging.ErrBadInvite)
+		if got := judgingtest.Must(s.InvitedUser(ctx, "a2"))(t); got != "u_a" {
 			t.Fatalf("InvitedUser(a2) = %q, want u_a", got)
 		}
-		must(s.RedeemInvite(ctx, "a2", "$new"))(t)
+		judgingtest.Must(s.RedeemInvite(ctx, "a2", "$new"))(t)
 		if keys := inviteKeys(t); len(keys) != 0 {
 			t.Fatalf("after the redemption, invitation keys %v remain, want none (the pointer is burnt too)", keys)
 		}
@@ -51,12 +52,12 @@ func TestStore_Reinvite(t *testing.T) {
 		// A new invitation for a judge who already set a password resets it (a judge locked
 		// out on the day).
 		newJudge(t, "u_b", "b1")
-		must(s.RedeemInvite(ctx, "b1", "$first"))(t)
+		judgingtest.Must(s.RedeemInvite(ctx, "b1", "$first"))(t)
 		if err := s.Reinvite(ctx, "u_b", inv("b2")); err != nil {
 			t.Fatal(err)
 		}
-		must(s.RedeemInvite(ctx, "b2", "$second"))(t)
-		if got := must(s.User(ctx, "u_b"))(t).PasswordHash; got != "$second" {
+		judgingtest.Must(s.RedeemInvite(ctx, "b2", "$second"))(t)
+		if got := judgingtest.Must(s.User(ctx, "u_b"))(t).PasswordHash; got != "$second" {
 			t.Fatalf("password hash %q, want $second", got)
 		}
 	})
@@ -99,7 +100,7 @@ func TestStore_Reinvite(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		// 404 for an unknown id; nothing is written.
 		before := len(inviteKeys(t))
-		wantErr(t, s.Reinvite(ctx, "u_nobody", inv("x1")), judging.ErrNotFound)
+		judgingtest.WantErr(t, s.Reinvite(ctx, "u_nobody", inv("x1")), judging.ErrNotFound)
 		if after := len(inviteKeys(t)); after != before {
 			t.Fatalf("%d invitation keys after, %d before", after, before)
 		}
@@ -114,7 +115,7 @@ func TestStore_InvitationExpiry(t *testing.T) {
 	short := func(hash string) judging.Invitation {
 		return judging.Invitation{Hash: hash, TTL: 50 * time.Millisecond}
 	}
-	j := judging.User{ID: "u_e", Role: judging.RoleJudge, Email: "e@jury.test", Categories: []string{cat}, CreatedAt: t0}
+	j := judging.User{ID: "u_e", Role: judging.RoleJudge, Email: "e@jury.test", Categories: []string{judgingtest.CatCyber}, CreatedAt: judgingtest.T0}
 	if err := s.CreateUser(ctx, j, short("e1")); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestStore_InvitationExpiry(t *testing.T) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); ; {
 			if _, err := s.InvitedUser(ctx, hash); err != nil {
-				wantErr(t, err, judging.ErrBadInvite)
+				judgingtest.WantErr(t, err, judging.ErrBadInvite)
 				break
 			}
 			if time.Now().After(deadline) {
@@ -131,7 +132,7 @@ func TestStore_InvitationExpiry(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		_, err := s.RedeemInvite(ctx, hash, "$pw")
-		wantErr(t, err, judging.ErrBadInvite)
+		judgingtest.WantErr(t, err, judging.ErrBadInvite)
 	}
 	waitGone("e1")
 	if err := s.Reinvite(ctx, "u_e", short("e2")); err != nil {
@@ -144,9 +145,9 @@ func TestStore_DeleteScreen(t *testing.T) {
 	ctx := t.Context()
 	s := redisstore.New(redistest.New(t))
 	for _, u := range []judging.User{
-		{ID: "s_1", Role: judging.RoleScreen, Name: "Hall 1", CreatedAt: t0},
-		{ID: "s_2", Role: judging.RoleScreen, Name: "Hall 2", CreatedAt: t0},
-		{ID: "u_j", Role: judging.RoleJudge, Email: "j@jury.test", CreatedAt: t0},
+		{ID: "s_1", Role: judging.RoleScreen, Name: "Hall 1", CreatedAt: judgingtest.T0},
+		{ID: "s_2", Role: judging.RoleScreen, Name: "Hall 2", CreatedAt: judgingtest.T0},
+		{ID: "u_j", Role: judging.RoleJudge, Email: "j@jury.test", CreatedAt: judgingtest.T0},
 	} {
 		if err := s.CreateUser(ctx, u, judging.Invitation{}); err != nil {
 			t.Fatal(err)
@@ -159,8 +160,8 @@ func TestStore_DeleteScreen(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := s.User(ctx, "s_1")
-		wantErr(t, err, judging.ErrNotFound)
-		screens := must(s.UsersByRole(ctx, judging.RoleScreen))(t)
+		judgingtest.WantErr(t, err, judging.ErrNotFound)
+		screens := judgingtest.Must(s.UsersByRole(ctx, judging.RoleScreen))(t)
 		if len(screens) != 1 || screens[0].ID != "s_2" {
 			t.Fatalf("screens = %+v, want only s_2", screens)
 		}
@@ -168,9 +169,9 @@ func TestStore_DeleteScreen(t *testing.T) {
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		// 404 for an unknown id, or an id that is not a screen's; nothing is deleted.
-		wantErr(t, s.DeleteScreen(ctx, "s_1"), judging.ErrNotFound)
-		wantErr(t, s.DeleteScreen(ctx, "s_nobody"), judging.ErrNotFound)
-		wantErr(t, s.DeleteScreen(ctx, "u_j"), judging.ErrNotFound)
+		judgingtest.WantErr(t, s.DeleteScreen(ctx, "s_1"), judging.ErrNotFound)
+		judgingtest.WantErr(t, s.DeleteScreen(ctx, "s_nobody"), judging.ErrNotFound)
+		judgingtest.WantErr(t, s.DeleteScreen(ctx, "u_j"), judging.ErrNotFound)
 		if _, err := s.User(ctx, "u_j"); err != nil {
 			t.Fatalf("the judge: %v", err)
 		}

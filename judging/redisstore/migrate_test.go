@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
@@ -37,15 +38,15 @@ func oldUser(tb testing.TB, rdb redis.UniversalClient, id, email, hash string, a
 
 func TestStore_Migrate(t *testing.T) {
 	const pw = "correct horse battery"
-	hash := must(cheapHasher.Hash(pw))(t)
+	hash := judgingtest.Must(judgingtest.CheapHasher.Hash(pw))(t)
 	// Two old accounts whose emails look alike (a Cyrillic а), created before the rule, and
 	// one ordinary account.
-	setup := func(t *testing.T) (redis.UniversalClient, *redisstore.Store, *warnings) {
+	setup := func(t *testing.T) (redis.UniversalClient, *redisstore.Store, *judgingtest.Logs) {
 		rdb := redistest.New(t)
-		oldUser(t, rdb, "u_admin", "admin@old.test", hash, t0)
-		oldUser(t, rdb, "u_lookalike", "\u0430dmin@old.test", hash, t0.Add(time.Hour))
-		oldUser(t, rdb, "u_alice", "Alice@Old.test", hash, t0.Add(2*time.Hour))
-		logs := &warnings{}
+		oldUser(t, rdb, "u_admin", "admin@old.test", hash, judgingtest.T0)
+		oldUser(t, rdb, "u_lookalike", "\u0430dmin@old.test", hash, judgingtest.T0.Add(time.Hour))
+		oldUser(t, rdb, "u_alice", "Alice@Old.test", hash, judgingtest.T0.Add(2*time.Hour))
+		logs := &judgingtest.Logs{Level: slog.LevelWarn}
 		return rdb, redisstore.New(rdb, redisstore.WithLogger(slog.New(logs))), logs
 	}
 
@@ -56,13 +57,13 @@ func TestStore_Migrate(t *testing.T) {
 			t.Fatalf("Migrate: %v", err)
 		}
 		for _, email := range []string{"\u0430lice@old.test", "alice@old.test\u200b", "ALICE@OLD.TEST", "admin@\u043eld.test"} {
-			err := s.CreateUser(t.Context(), judging.User{ID: "u_new", Role: judging.RoleExhibitor, Email: email, CreatedAt: t0}, judging.Invitation{})
-			wantErr(t, err, judging.ErrEmailTaken)
+			err := s.CreateUser(t.Context(), judging.User{ID: "u_new", Role: judging.RoleExhibitor, Email: email, CreatedAt: judgingtest.T0}, judging.Invitation{})
+			judgingtest.WantErr(t, err, judging.ErrEmailTaken)
 		}
-		if got := must(rdb.Get(t.Context(), "awards:{jury}:schema").Result())(t); got != "1" {
+		if got := judgingtest.Must(rdb.Get(t.Context(), "awards:{jury}:schema").Result())(t); got != "1" {
 			t.Fatalf("schema = %q, want 1", got)
 		}
-		msgs := strings.Join(logs.take(), "\n")
+		msgs := strings.Join(logs.Take(), "\n")
 		if !strings.Contains(msgs, "look-alike") || !strings.Contains(msgs, "u_lookalike") || !strings.Contains(msgs, "claimed_by=u_admin") {
 			t.Fatalf("the collision of two existing accounts was not logged as such:\n%s", msgs)
 		}
@@ -74,7 +75,7 @@ func TestStore_Migrate(t *testing.T) {
 		if err := s.Migrate(t.Context()); err != nil {
 			t.Fatalf("Migrate: %v", err)
 		}
-		svc := must(judging.NewService(judging.Deps{Store: s, Hasher: cheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
+		svc := judgingtest.Must(judging.NewService(judging.Deps{Store: s, Hasher: judgingtest.CheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
 		for email, id := range map[string]string{"admin@old.test": "u_admin", "\u0430dmin@old.test": "u_lookalike", "alice@old.test": "u_alice"} {
 			u, err := svc.Login(t.Context(), email, pw, "")
 			if err != nil || u.ID != id {
@@ -91,15 +92,15 @@ func TestStore_Migrate(t *testing.T) {
 				t.Fatalf("Migrate: %v", err)
 			}
 		}
-		logs.take()
-		before := must(rdb.Keys(t.Context(), "*").Result())(t)
+		logs.Take()
+		before := judgingtest.Must(rdb.Keys(t.Context(), "*").Result())(t)
 		if err := s.Migrate(t.Context()); err != nil {
 			t.Fatalf("Migrate: %v", err)
 		}
-		if msgs := logs.take(); len(msgs) != 0 {
+		if msgs := logs.Take(); len(msgs) != 0 {
 			t.Fatalf("a current schema logged %q", msgs)
 		}
-		if after := must(rdb.Keys(t.Context(), "*").Result())(t); len(after) != len(before) {
+		if after := judgingtest.Must(rdb.Keys(t.Context(), "*").Result())(t); len(after) != len(before) {
 			t.Fatalf("keys %d → %d", len(before), len(after))
 		}
 	})
@@ -119,7 +120,7 @@ func TestStore_Migrate(t *testing.T) {
 				t.Fatalf("Migrate: %v", err)
 			}
 		}
-		if got := must(rdb.Get(t.Context(), "awards:{jury}:emailkey:"+judging.EmailKey("admin@old.test")).Result())(t); got != "u_admin" {
+		if got := judgingtest.Must(rdb.Get(t.Context(), "awards:{jury}:emailkey:"+judging.EmailKey("admin@old.test")).Result())(t); got != "u_admin" {
 			t.Fatalf("the look-alike claim is held by %q, want the older u_admin", got)
 		}
 	})
@@ -133,7 +134,7 @@ func TestStore_Migrate(t *testing.T) {
 		if err := s.Migrate(t.Context()); err != nil {
 			t.Fatalf("Migrate: %v", err)
 		}
-		if got := must(rdb.Get(t.Context(), "awards:{jury}:schema").Result())(t); got != "7" {
+		if got := judgingtest.Must(rdb.Get(t.Context(), "awards:{jury}:schema").Result())(t); got != "7" {
 			t.Fatalf("schema = %q, want 7", got)
 		}
 	})
@@ -142,7 +143,7 @@ func TestStore_Migrate(t *testing.T) {
 func TestStore_CreateUser_lookalike(t *testing.T) {
 	ctx := t.Context()
 	s := redisstore.New(redistest.New(t))
-	admin := judging.User{ID: "u_admin", Role: judging.RoleAdmin, Email: "admin@awards.test", CreatedAt: t0}
+	admin := judging.User{ID: "u_admin", Role: judging.RoleAdmin, Email: "admin@awards.test", CreatedAt: judgingtest.T0}
 	if err := s.CreateUser(ctx, admin, judging.Invitation{}); err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +158,9 @@ func TestStore_CreateUser_lookalike(t *testing.T) {
 	} {
 		t.Run("ErrEmailTaken "+tc.email, func(t *testing.T) {
 			// A look-alike of an existing email is taken; the loser writes nothing.
-			wantErr(t, s.CreateUser(ctx, judging.User{ID: "u_fake", Role: judging.RoleExhibitor, Email: tc.email, CreatedAt: t0}, judging.Invitation{}), judging.ErrEmailTaken)
+			judgingtest.WantErr(t, s.CreateUser(ctx, judging.User{ID: "u_fake", Role: judging.RoleExhibitor, Email: tc.email, CreatedAt: judgingtest.T0}, judging.Invitation{}), judging.ErrEmailTaken)
 			_, err := s.User(ctx, "u_fake")
-			wantErr(t, err, judging.ErrNotFound)
+			judgingtest.WantErr(t, err, judging.ErrNotFound)
 			// A look-alike from another script is no way into the account; the same email with
 			// case, fullwidth or invisible differences is.
 			u, err := s.UserByEmail(ctx, tc.email)
@@ -167,13 +168,13 @@ func TestStore_CreateUser_lookalike(t *testing.T) {
 				t.Fatalf("UserByEmail = %q, %v; want %q", u.ID, err, admin.ID)
 			}
 			if !tc.login {
-				wantErr(t, err, judging.ErrNotFound)
+				judgingtest.WantErr(t, err, judging.ErrNotFound)
 			}
 		})
 	}
 	t.Run("OK the login index is the email lower-cased", func(t *testing.T) {
 		// Logins find an account by its email, case-insensitively, as always.
-		if got := must(s.UserByEmail(ctx, " Admin@Awards.TEST "))(t); got.ID != admin.ID {
+		if got := judgingtest.Must(s.UserByEmail(ctx, " Admin@Awards.TEST "))(t); got.ID != admin.ID {
 			t.Fatalf("UserByEmail = %q, want %q", got.ID, admin.ID)
 		}
 	})
