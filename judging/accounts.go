@@ -6,6 +6,29 @@ import (
 	"strings"
 )
 
+// Users keeps the accounts. A use case that checks an email first still relies on CreateUser
+// checking it again, atomically, for a race.
+type Users interface {
+	// CreateUser stores a new user; ErrEmailTaken if its email (case-insensitive) is taken.
+	// An invitation with a Hash is stored with it as the user's one-use invitation.
+	CreateUser(ctx context.Context, u User, inv Invitation) error
+	User(ctx context.Context, id string) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	// EmailTaken reports whether an account holds the email or a look-alike of it (EmailKey).
+	EmailTaken(ctx context.Context, email string) (bool, error)
+	UsersByRole(ctx context.Context, r Role) ([]User, error)
+	// DeleteScreen removes a ceremony screen's account (its record and its role membership)
+	// in one step, so that its token is refused from then on; ErrNotFound if no screen has
+	// this id.
+	DeleteScreen(ctx context.Context, id string) error
+}
+
+// Secrets keeps the secrets every instance must share, such as the token signing key.
+type Secrets interface {
+	// EnsureSecret returns the secret stored under name, storing candidate first if none is.
+	EnsureSecret(ctx context.Context, name string, candidate []byte) ([]byte, error)
+}
+
 // Register creates an exhibitor account. Each account created counts against clientIP
 // (RegisterIPLimit per RegisterWindow, then ErrRateLimited); an empty clientIP is a caller
 // inside the process and is not limited.
@@ -15,7 +38,7 @@ func (s *Service) Register(ctx context.Context, r Registration, clientIP string)
 	}
 	// A taken email is answered before any hashing and is not counted: a registration is an
 	// account created. (CreateUser checks again, atomically, for a race.)
-	taken, err := s.store.EmailTaken(ctx, r.Email)
+	taken, err := s.users.EmailTaken(ctx, r.Email)
 	if err != nil {
 		return User{}, err
 	}
@@ -42,7 +65,7 @@ func (s *Service) register(ctx context.Context, r Registration) (User, error) {
 		ID: newID("u"), Role: RoleExhibitor, Email: r.Email, PasswordHash: hash,
 		Company: r.Company, Country: r.Country, Startup: r.Startup, CreatedAt: s.clock.Now().UTC(),
 	}
-	if err := s.store.CreateUser(ctx, u, Invitation{}); err != nil {
+	if err := s.users.CreateUser(ctx, u, Invitation{}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -65,11 +88,11 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 		return false, err
 	}
 	u := User{ID: newID("u"), Role: RoleAdmin, Email: email, PasswordHash: hash, Name: "Administrator", CreatedAt: s.clock.Now().UTC()}
-	err = s.store.CreateUser(ctx, u, Invitation{})
+	err = s.users.CreateUser(ctx, u, Invitation{})
 	if errors.Is(err, ErrEmailTaken) {
 		// Another instance starting at the same time created it; or the email belongs to
 		// someone else, which the admin must sort out.
-		if other, err := s.store.UserByEmail(ctx, email); err == nil && other.Role == RoleAdmin {
+		if other, err := s.users.UserByEmail(ctx, email); err == nil && other.Role == RoleAdmin {
 			return false, nil
 		}
 		return false, err
@@ -82,7 +105,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 
 // HasAdmin reports whether any admin account exists.
 func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
-	admins, err := s.store.UsersByRole(ctx, RoleAdmin)
+	admins, err := s.users.UsersByRole(ctx, RoleAdmin)
 	return len(admins) > 0, err
 }
 
@@ -126,7 +149,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 	if len(password) < MinPasswordLen {
 		return User{}, false, nil // no account has a password this short: nothing to check
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := s.users.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		_, err := s.verifyPassword(ctx, s.dummy, password)
@@ -143,7 +166,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 
 // CheckActor confirms that a token's subject is still a user holding that role.
 func (s *Service) CheckActor(ctx context.Context, a Actor) error {
-	u, err := s.store.User(ctx, a.ID)
+	u, err := s.users.User(ctx, a.ID)
 	if errors.Is(err, ErrNotFound) {
 		return ErrUnauthorized
 	}
@@ -157,7 +180,7 @@ func (s *Service) CheckActor(ctx context.Context, a Actor) error {
 }
 
 // User returns a user by id.
-func (s *Service) User(ctx context.Context, id string) (User, error) { return s.store.User(ctx, id) }
+func (s *Service) User(ctx context.Context, id string) (User, error) { return s.users.User(ctx, id) }
 
 // CreateJudge invites a judge: it stores the judge and returns a one-use invitation token
 // with which they set a password, valid for the invitation TTL (InviteTTL by default).
@@ -177,7 +200,7 @@ func (s *Service) CreateJudge(ctx context.Context, a Actor, in JudgeInput) (User
 		ID: newID("u"), Role: RoleJudge, Email: in.Email, Name: in.Name,
 		Affiliations: in.Affiliations, Categories: in.Categories, CreatedAt: s.clock.Now().UTC(),
 	}
-	if err := s.store.CreateUser(ctx, u, inv); err != nil {
+	if err := s.users.CreateUser(ctx, u, inv); err != nil {
 		return User{}, "", err
 	}
 	return u, invite, nil
@@ -193,14 +216,14 @@ func (s *Service) AcceptInvite(ctx context.Context, token, password string) (Use
 	if token == "" || len(token) > 200 {
 		return User{}, ErrBadInvite
 	}
-	if _, err := s.store.InvitedUser(ctx, inviteHash(token)); err != nil {
+	if _, err := s.invites.InvitedUser(ctx, inviteHash(token)); err != nil {
 		return User{}, err
 	}
 	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
-	return s.store.RedeemInvite(ctx, inviteHash(token), hash)
+	return s.invites.RedeemInvite(ctx, inviteHash(token), hash)
 }
 
 // CreateScreen creates a ceremony display account; the caller issues its long-lived token.
@@ -216,7 +239,7 @@ func (s *Service) CreateScreen(ctx context.Context, a Actor, name string) (User,
 		return User{}, err
 	}
 	u := User{ID: newID("s"), Role: RoleScreen, Name: name, CreatedAt: s.clock.Now().UTC()}
-	if err := s.store.CreateUser(ctx, u, Invitation{}); err != nil {
+	if err := s.users.CreateUser(ctx, u, Invitation{}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -225,7 +248,7 @@ func (s *Service) CreateScreen(ctx context.Context, a Actor, name string) (User,
 // Secret returns the secret stored under name, storing candidate if there is none yet, so
 // every instance and every restart share one.
 func (s *Service) Secret(ctx context.Context, name string, candidate []byte) ([]byte, error) {
-	return s.store.EnsureSecret(ctx, name, candidate)
+	return s.secrets.EnsureSecret(ctx, name, candidate)
 }
 
 // Judges lists every judge, for an admin.
@@ -233,7 +256,7 @@ func (s *Service) Judges(ctx context.Context, a Actor) ([]User, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
 	}
-	js, err := s.store.UsersByRole(ctx, RoleJudge)
+	js, err := s.users.UsersByRole(ctx, RoleJudge)
 	if js == nil && err == nil {
 		js = []User{}
 	}

@@ -3,7 +3,37 @@ package judging
 import (
 	"context"
 	"slices"
+	"time"
 )
+
+// Assignments keeps who judges what, and the recusals.
+type Assignments interface {
+	// Assigned reports whether the judge is currently assigned to the entry (not recused).
+	Assigned(ctx context.Context, entryID, judgeID string) (bool, error)
+	// Assignments returns the current assignments and recusals.
+	Assignments(ctx context.Context) (AssignmentState, error)
+	// Assign adds assignments that are not there yet, skipping recused pairs; it returns how
+	// many it added. It adds none and returns ErrCategoryRevealed if one of their categories
+	// is frozen (checked per batch of a few hundred, each batch atomic).
+	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
+	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
+	// counting, recording that in the audit trail with who did it. It reports whether an
+	// assignment existed; ErrCategoryRevealed (and nothing changed) if the category is frozen.
+	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
+}
+
+// CategoryAssignment is an assignment with the category of its entry, which the store keys
+// progress by.
+type CategoryAssignment struct {
+	Assignment
+	CategoryID string
+}
+
+// AssignmentState is every current assignment and every recusal.
+type AssignmentState struct {
+	Active  []CategoryAssignment
+	Recused []Assignment
+}
 
 // AssignResult is what an auto-assignment did: assignments made by this call, every judge's
 // load after it, and entries still short of judges.
@@ -28,15 +58,15 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 	if judgesPerEntry < 1 || judgesPerEntry > MaxJudgesPerEntry {
 		return AssignResult{}, Invalidf("invalid_judges_per_entry", "judges_per_entry must be between 1 and %d", MaxJudgesPerEntry)
 	}
-	entries, err := s.store.Entries(ctx, EntryScope{})
+	entries, err := s.entries.Entries(ctx, EntryScope{})
 	if err != nil {
 		return AssignResult{}, err
 	}
-	judges, err := s.store.UsersByRole(ctx, RoleJudge)
+	judges, err := s.users.UsersByRole(ctx, RoleJudge)
 	if err != nil {
 		return AssignResult{}, err
 	}
-	state, err := s.store.Assignments(ctx)
+	state, err := s.assignments.Assignments(ctx)
 	if err != nil {
 		return AssignResult{}, err
 	}
@@ -63,11 +93,11 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 	for _, x := range plan.Add {
 		add = append(add, CategoryAssignment{Assignment: x, CategoryID: category[x.EntryID]})
 	}
-	n, err := s.store.Assign(ctx, add)
+	n, err := s.assignments.Assign(ctx, add)
 	if err != nil {
 		return AssignResult{}, err
 	}
-	after, err := s.store.Assignments(ctx)
+	after, err := s.assignments.Assignments(ctx)
 	if err != nil {
 		return AssignResult{}, err
 	}
@@ -106,14 +136,14 @@ func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
 	case Conflicted(j.Affiliations, e.Company):
 		return ErrConflictOfInterest
 	}
-	state, err := s.store.Assignments(ctx)
+	state, err := s.assignments.Assignments(ctx)
 	if err != nil {
 		return err
 	}
 	if slices.Contains(state.Recused, x) {
 		return ErrConflictOfInterest
 	}
-	if _, err := s.store.Assign(ctx, []CategoryAssignment{ca}); err != nil {
+	if _, err := s.assignments.Assign(ctx, []CategoryAssignment{ca}); err != nil {
 		return err
 	}
 	s.publishProgress(ctx, []CategoryAssignment{ca})
@@ -142,16 +172,16 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return err
 	}
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.entries.Entry(ctx, entryID)
 	if err != nil {
 		return err
 	}
-	ok, err := s.store.Assigned(ctx, entryID, a.ID)
+	ok, err := s.assignments.Assigned(ctx, entryID, a.ID)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		state, err := s.store.Assignments(ctx)
+		state, err := s.assignments.Assignments(ctx)
 		if err != nil {
 			return err
 		}
@@ -167,7 +197,7 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 }
 
 func (s *Service) withdraw(ctx context.Context, by Actor, ca CategoryAssignment, reason string) error {
-	if _, err := s.store.Withdraw(ctx, ca, reason, by.ID, s.clock.Now().UTC()); err != nil {
+	if _, err := s.assignments.Withdraw(ctx, ca, reason, by.ID, s.clock.Now().UTC()); err != nil {
 		return err
 	}
 	s.publish(ctx, Event{Type: EventTally, CategoryID: ca.CategoryID}, Event{Type: EventProgress, CategoryID: ca.CategoryID})
@@ -182,14 +212,14 @@ func (s *Service) checkPair(ctx context.Context, a Actor, x Assignment) (User, E
 	if x.JudgeID == "" || x.EntryID == "" {
 		return User{}, Entry{}, Invalidf("missing_field", "judge_id and entry_id are required")
 	}
-	j, err := s.store.User(ctx, x.JudgeID)
+	j, err := s.users.User(ctx, x.JudgeID)
 	if isNotFound(err) || err == nil && j.Role != RoleJudge {
 		return User{}, Entry{}, ErrUnknownJudge
 	}
 	if err != nil {
 		return User{}, Entry{}, err
 	}
-	e, err := s.store.Entry(ctx, x.EntryID)
+	e, err := s.entries.Entry(ctx, x.EntryID)
 	if isNotFound(err) {
 		return User{}, Entry{}, ErrUnknownEntry
 	}

@@ -9,6 +9,14 @@ import (
 	"strings"
 )
 
+// AuditTrail reads the hash-chained audit trail that Scores and Assignments append to.
+type AuditTrail interface {
+	// Audit returns the whole audit trail, oldest first.
+	Audit(ctx context.Context) ([]AuditRecord, error)
+	// AuditHead returns the hash the last audit record should carry.
+	AuditHead(ctx context.Context) (string, error)
+}
+
 // AuditCheck is the result of checking the audit trail's hash chain.
 type AuditCheck struct {
 	OK      bool   `json:"ok"`
@@ -33,23 +41,23 @@ func (s *Service) VerifyAudit(ctx context.Context, a Actor) (AuditCheck, error) 
 	// Read the scores and the trail between two reads of the head; a write in between moves
 	// the head, and the reads are taken again.
 	for attempt := 0; ; attempt++ {
-		before, err := s.store.AuditHead(ctx)
+		before, err := s.audit.AuditHead(ctx)
 		if err != nil {
 			return AuditCheck{}, err
 		}
 		var counting []Score
 		for _, c := range p.Categories {
-			scores, err := s.store.CategoryScores(ctx, c.ID)
+			scores, err := s.scores.CategoryScores(ctx, c.ID)
 			if err != nil {
 				return AuditCheck{}, err
 			}
 			counting = append(counting, scores...)
 		}
-		recs, err := s.store.Audit(ctx)
+		recs, err := s.audit.Audit(ctx)
 		if err != nil {
 			return AuditCheck{}, err
 		}
-		head, err := s.store.AuditHead(ctx)
+		head, err := s.audit.AuditHead(ctx)
 		if err != nil {
 			return AuditCheck{}, err
 		}

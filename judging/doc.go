@@ -20,7 +20,9 @@
 //     14 days, and a new one voids the earlier (also how an admin resets a judge's password).
 //   - Screen: a ceremony display's account; its long-lived token is revoked by deleting it.
 //   - Actor: who is calling: a user id and a role, or the public.
-//   - Store: the persistence the use cases need (implemented by redisstore).
+//   - Ports: the stores the use cases need, one small interface per noun (Users, Secrets,
+//     Invitations, Limiter, Programmes, Entries, Assignments, Scores, AuditTrail, Ceremony,
+//     Pinger), each next to the use cases that call it; redisstore implements them all.
 //   - Publisher: where state changes are announced (the live feed listens).
 //   - Limit: a counter of attempts (failed logins, registrations) per email or client IP in a
 //     window; the Limiter keeps them where every instance sees them.

@@ -5,7 +5,35 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
+
+// Entries keeps the entries.
+type Entries interface {
+	// CreateEntry stores a new entry if its owner has fewer than maxPerOwner entries (drafts
+	// included), checked in the same atomic step; else ErrTooManyEntries.
+	CreateEntry(ctx context.Context, e Entry, maxPerOwner int) error
+	Entry(ctx context.Context, id string) (Entry, error)
+	// UpdateEntry replaces e's editable fields, atomically checking that it is still a draft
+	// when draftOnly (else ErrAlreadySubmitted) and that its category did not change once
+	// submitted (else ErrAlreadySubmitted).
+	UpdateEntry(ctx context.Context, e Entry, draftOnly bool) (Entry, error)
+	// SubmitEntry moves a draft to submitted; ErrAlreadySubmitted if it is not a draft,
+	// ErrCategoryRevealed if its category is frozen (revealed or being revealed).
+	SubmitEntry(ctx context.Context, id string, at time.Time) (Entry, error)
+	// Entries lists entries in creation order: all of them, one owner's, or one judge's assigned.
+	Entries(ctx context.Context, scope EntryScope) ([]Entry, error)
+	// EntryRefs returns what a ranking shows of a category's submitted entries, reading only
+	// those fields, so that drafts and long descriptions cost a ranking nothing.
+	EntryRefs(ctx context.Context, categoryID string) ([]EntryRef, error)
+}
+
+// EntryScope selects whose entries to list; the zero value is every entry.
+type EntryScope struct {
+	OwnerID    string
+	JudgeID    string
+	CategoryID string
+}
 
 // CreateEntry stores a new draft entry for an exhibitor, until submissions close and while
 // they have fewer entries than the programme's max_entries_per_exhibitor (ErrTooManyEntries,
@@ -25,7 +53,7 @@ func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entr
 	if !now.Before(p.SubmissionsClose) {
 		return Entry{}, ErrSubmissionsClosed
 	}
-	owner, err := s.store.User(ctx, a.ID)
+	owner, err := s.users.User(ctx, a.ID)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -35,7 +63,7 @@ func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entr
 		Company: owner.Company, Country: owner.Country, Startup: owner.Startup,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreateEntry(ctx, e, p.EntriesPerExhibitor()); err != nil {
+	if err := s.entries.CreateEntry(ctx, e, p.EntriesPerExhibitor()); err != nil {
 		if errors.Is(err, ErrTooManyEntries) {
 			err = &Error{KindInvalid, ErrTooManyEntries.Code, fmt.Sprintf("An exhibitor may create at most %d entries.", p.EntriesPerExhibitor())}
 		}
@@ -48,7 +76,7 @@ func (s *Service) CreateEntry(ctx context.Context, a Actor, in EntryInput) (Entr
 // Entry returns an entry to its owner, an admin or a judge assigned to it; to anyone else it
 // does not exist.
 func (s *Service) Entry(ctx context.Context, a Actor, id string) (Entry, error) {
-	e, err := s.store.Entry(ctx, id)
+	e, err := s.entries.Entry(ctx, id)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -63,7 +91,7 @@ func (s *Service) canSee(ctx context.Context, a Actor, e Entry) error {
 	case a.Is(RoleAdmin), a.Is(RoleExhibitor) && e.OwnerID == a.ID:
 		return nil
 	case a.Is(RoleJudge):
-		ok, err := s.store.Assigned(ctx, e.ID, a.ID)
+		ok, err := s.assignments.Assigned(ctx, e.ID, a.ID)
 		if err != nil {
 			return err
 		}
@@ -105,7 +133,7 @@ func (s *Service) UpdateEntry(ctx context.Context, a Actor, id string, in EntryI
 	}
 	e.CategoryID, e.Title, e.Summary, e.Description, e.Links = in.CategoryID, in.Title, in.Summary, in.Description, in.Links
 	e.UpdatedAt = s.clock.Now().UTC()
-	e, err = s.store.UpdateEntry(ctx, e, !admin)
+	e, err = s.entries.UpdateEntry(ctx, e, !admin)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -135,7 +163,7 @@ func (s *Service) SubmitEntry(ctx context.Context, a Actor, id string) (Entry, e
 	if _, ok := p.Category(e.CategoryID); !ok {
 		return Entry{}, Invalidf("unknown_category", "category_id %q is no longer a category of the programme", e.CategoryID)
 	}
-	e, err = s.store.SubmitEntry(ctx, id, now)
+	e, err = s.entries.SubmitEntry(ctx, id, now)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -156,7 +184,7 @@ func (s *Service) Entries(ctx context.Context, a Actor, f EntryFilter) ([]Entry,
 	default:
 		return nil, requireRole(a, RoleAdmin, RoleExhibitor, RoleJudge)
 	}
-	es, err := s.store.Entries(ctx, scope)
+	es, err := s.entries.Entries(ctx, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (s *Service) ResultsCSV(ctx context.Context, a Actor) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.Entries(ctx, EntryScope{})
+	es, err := s.entries.Entries(ctx, EntryScope{})
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *Service) ResultsCSV(ctx context.Context, a Actor) ([][]string, error) {
 	}
 	out := [][]string{append(header, "score", "judges")}
 	for _, c := range p.Categories {
-		scores, err := s.store.CategoryScores(ctx, c.ID)
+		scores, err := s.scores.CategoryScores(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func (s *Service) AuditCSV(ctx context.Context, a Actor) ([][]string, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
 	}
-	recs, err := s.store.Audit(ctx)
+	recs, err := s.audit.Audit(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import "context"
 
 // frozenCategories returns the categories revealed or being revealed.
 func (s *Service) frozenCategories(ctx context.Context) (map[string]bool, error) {
-	revealed, partial, err := s.store.Ceremony(ctx)
+	revealed, partial, err := s.ceremony.Ceremony(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,19 @@ import (
 	"time"
 )
 
+// Invitations keeps the judges' one-use invitations (CreateUser stores a judge's first).
+type Invitations interface {
+	// InvitedUser returns the id of the user the invitation names; ErrBadInvite if it is
+	// unknown, used, voided or expired.
+	InvitedUser(ctx context.Context, inviteHash string) (string, error)
+	// Reinvite makes inv the user's one invitation: their earlier one, if any, stops working
+	// in the same step. ErrNotFound if there is no such user.
+	Reinvite(ctx context.Context, userID string, inv Invitation) error
+	// RedeemInvite sets the password of the invitation's user and burns it; ErrBadInvite if
+	// it is unknown, used, voided or expired.
+	RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (User, error)
+}
+
 // InviteTTL is how long a judge's invitation lasts unless Deps.InviteTTL says otherwise.
 const InviteTTL = 14 * 24 * time.Hour
 
@@ -41,7 +54,7 @@ func (s *Service) InviteJudge(ctx context.Context, a Actor, judgeID string) (str
 	if judgeID == "" || len(judgeID) > maxIDLen {
 		return "", ErrNotFound
 	}
-	u, err := s.store.User(ctx, judgeID)
+	u, err := s.users.User(ctx, judgeID)
 	if errors.Is(err, ErrNotFound) || (err == nil && u.Role != RoleJudge) {
 		return "", ErrNotFound
 	}
@@ -49,7 +62,7 @@ func (s *Service) InviteJudge(ctx context.Context, a Actor, judgeID string) (str
 		return "", err
 	}
 	token, inv := s.invitation()
-	if err := s.store.Reinvite(ctx, judgeID, inv); err != nil {
+	if err := s.invites.Reinvite(ctx, judgeID, inv); err != nil {
 		return "", err
 	}
 	return token, nil

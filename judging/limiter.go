@@ -96,7 +96,7 @@ func (s *Service) reserve(ctx context.Context, limits []Limit) error {
 	if len(limits) == 0 {
 		return nil
 	}
-	wait, err := s.store.ReserveAttempt(ctx, limits)
+	wait, err := s.limits.ReserveAttempt(ctx, limits)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Service) release(ctx context.Context, limits []Limit) {
 	if len(limits) == 0 {
 		return
 	}
-	if err := s.store.ReleaseAttempt(context.WithoutCancel(ctx), limits); err != nil {
+	if err := s.limits.ReleaseAttempt(context.WithoutCancel(ctx), limits); err != nil {
 		s.log.Warn("release rate-limit counters", "err", err)
 	}
 }

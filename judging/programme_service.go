@@ -5,16 +5,32 @@ import (
 	"errors"
 )
 
+// Programmes keeps the one programme, with a revision that moves on each change.
+type Programmes interface {
+	// Programme returns the programme and its revision; ErrNoProgramme if none is set.
+	Programme(ctx context.Context) (Programme, int64, error)
+	// PutProgramme replaces the programme if its revision is still expectRev (else ErrStale),
+	// no category in changed has ever been scored (else ErrCriteriaFrozen) and no category in
+	// removed holds entries (else ErrCategoryInUse). It returns the new revision.
+	PutProgramme(ctx context.Context, p Programme, expectRev int64, changed, removed []string) (int64, error)
+}
+
+// Errors Programmes returns for races the service resolves (ErrStale also from SaveScore).
+var (
+	ErrStale         = &Error{KindConflict, "stale", "The programme changed meanwhile; try again."}
+	ErrCategoryInUse = &Error{KindConflict, "category_in_use", "A category that holds entries cannot be removed."}
+)
+
 // Programme returns the programme; ErrNoProgramme if none is set.
 func (s *Service) Programme(ctx context.Context) (Programme, error) {
-	p, _, err := s.store.Programme(ctx)
+	p, _, err := s.programmes.Programme(ctx)
 	return p, err
 }
 
 // programme returns the programme and its revision; with none set, an empty programme (no
 // categories) at revision 0, so that rules about categories answer "unknown category".
 func (s *Service) programme(ctx context.Context) (Programme, int64, error) {
-	p, rev, err := s.store.Programme(ctx)
+	p, rev, err := s.programmes.Programme(ctx)
 	if errors.Is(err, ErrNoProgramme) {
 		return Programme{}, 0, nil
 	}
@@ -38,7 +54,7 @@ func (s *Service) PutProgramme(ctx context.Context, a Actor, p Programme) (Progr
 			return 0, err
 		}
 		changed, removed := scoringChanges(old, p)
-		return s.store.PutProgramme(ctx, p, rev, changed, removed)
+		return s.programmes.PutProgramme(ctx, p, rev, changed, removed)
 	})
 	if err != nil {
 		return Programme{}, err
@@ -53,7 +69,7 @@ func (s *Service) LoadProgramme(ctx context.Context, p Programme) (bool, error) 
 	if err := p.Validate(); err != nil {
 		return false, err
 	}
-	_, err := s.store.PutProgramme(ctx, p, 0, nil, nil)
+	_, err := s.programmes.PutProgramme(ctx, p, 0, nil, nil)
 	if errors.Is(err, ErrStale) {
 		return false, nil
 	}

@@ -5,6 +5,23 @@ import (
 	"time"
 )
 
+// Ceremony keeps which categories are revealed, wholly or place by place, and so which are
+// frozen.
+type Ceremony interface {
+	// Reveal reveals a whole category. The first reveal, whole or step, freezes the category:
+	// from then on SaveScore, Withdraw, Assign and SubmitEntry refuse changes in it.
+	Reveal(ctx context.Context, categoryID string) error
+	// Freeze freezes a category without showing anything: it becomes "being revealed" with 0
+	// places shown, unless it is revealed or being revealed already. A step reveal freezes
+	// first, so that the places it counts cannot change before the step is stored.
+	Freeze(ctx context.Context, categoryID string) error
+	// RevealStep shows one more place of a category that has places places (a place is one
+	// rank, see Places); the category becomes revealed at the last. It returns the places shown.
+	RevealStep(ctx context.Context, categoryID string, places int) (int, error)
+	// Ceremony returns the revealed categories and the places shown of partly revealed ones.
+	Ceremony(ctx context.Context) (revealed []string, partial map[string]int, err error)
+}
+
 // CategoryResults is one category in GET /results: its ranking when the caller may see it.
 type CategoryResults struct {
 	ID          string             `json:"id"`
@@ -36,7 +53,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	if err != nil {
 		return Results{}, err
 	}
-	revealed, partial, err := s.ceremony(ctx)
+	revealed, partial, err := s.revealState(ctx)
 	if err != nil {
 		return Results{}, err
 	}
@@ -51,7 +68,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 		if admin || cr.Revealed || shown > 0 {
 			// Only the categories the caller may see are read, and of them only what a
 			// ranking row shows of the submitted entries.
-			refs, err := s.store.EntryRefs(ctx, c.ID)
+			refs, err := s.entries.EntryRefs(ctx, c.ID)
 			if err != nil {
 				return Results{}, err
 			}
@@ -87,7 +104,7 @@ func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 
 // ranking returns one category's full ranking: for the reveal.
 func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) {
-	refs, err := s.store.EntryRefs(ctx, c.ID)
+	refs, err := s.entries.EntryRefs(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +116,7 @@ func (s *Service) ranking(ctx context.Context, c Category) ([]ResultRow, error) 
 }
 
 func (s *Service) categoryTotals(ctx context.Context, categoryID string) ([]JudgeTotal, error) {
-	scores, err := s.store.CategoryScores(ctx, categoryID)
+	scores, err := s.scores.CategoryScores(ctx, categoryID)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +127,10 @@ func (s *Service) categoryTotals(ctx context.Context, categoryID string) ([]Judg
 	return totals, nil
 }
 
-func (s *Service) ceremony(ctx context.Context) (map[string]bool, map[string]int, error) {
-	rev, partial, err := s.store.Ceremony(ctx)
+// revealState returns the revealed categories as a set, and the places shown of those being
+// revealed step by step.
+func (s *Service) revealState(ctx context.Context) (map[string]bool, map[string]int, error) {
+	rev, partial, err := s.ceremony.Ceremony(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,7 +155,7 @@ func (s *Service) Ceremony(ctx context.Context) (CeremonyState, error) {
 	if err != nil {
 		return CeremonyState{}, err
 	}
-	rev, partial, err := s.store.Ceremony(ctx)
+	rev, partial, err := s.ceremony.Ceremony(ctx)
 	if err != nil {
 		return CeremonyState{}, err
 	}
@@ -184,9 +203,9 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	// Freeze first, then count: from the freeze no score or entry can change the ranking, so
 	// the places counted are those the steps show.
 	if step {
-		err = s.store.Freeze(ctx, categoryID)
+		err = s.ceremony.Freeze(ctx, categoryID)
 	} else {
-		err = s.store.Reveal(ctx, categoryID)
+		err = s.ceremony.Reveal(ctx, categoryID)
 	}
 	if err != nil {
 		return RevealResult{}, err
@@ -198,7 +217,7 @@ func (s *Service) Reveal(ctx context.Context, a Actor, categoryID string, step b
 	places := len(Places(rows))
 	res := RevealResult{CategoryID: categoryID, Places: places, PlacesShown: places, Revealed: true}
 	if step {
-		shown, err := s.store.RevealStep(ctx, categoryID, places)
+		shown, err := s.ceremony.RevealStep(ctx, categoryID, places)
 		if err != nil {
 			return RevealResult{}, err
 		}

@@ -5,6 +5,22 @@ import (
 	"sort"
 )
 
+// Scores keeps the score versions, the tally state each category's ranking is read from, and
+// (in the same step as each score) the audit trail.
+type Scores interface {
+	// SaveScore writes a score version, its history, the category's tally state and an audit
+	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme
+	// is still at w.ProgrammeRev (else ErrStale) and the category is not frozen (else
+	// ErrCategoryRevealed, even for the same body). The same body as the counting one changes
+	// nothing and returns the counting score with changed false.
+	SaveScore(ctx context.Context, w ScoreWrite) (sc Score, changed bool, err error)
+	// CategoryScores returns the counting scores of a category: what its tally needs.
+	CategoryScores(ctx context.Context, categoryID string) ([]Score, error)
+	// ScoreHistory returns every version each judge gave the entry, oldest first.
+	ScoreHistory(ctx context.Context, entryID string) (map[string][]Score, error)
+	Progress(ctx context.Context, categoryID string) (Progress, error)
+}
+
 // SubmitScore stores a judge's marks for an entry assigned to them, until judging closes and
 // while its category is not revealed. The same body again changes nothing (same version); a
 // changed body is a new version. Checks in order: an unknown entry (404), not assigned (403),
@@ -13,11 +29,11 @@ func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in S
 	if err := requireRole(a, RoleJudge); err != nil {
 		return Score{}, err
 	}
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.entries.Entry(ctx, entryID)
 	if err != nil {
 		return Score{}, err
 	}
-	ok, err := s.store.Assigned(ctx, entryID, a.ID)
+	ok, err := s.assignments.Assigned(ctx, entryID, a.ID)
 	if err != nil {
 		return Score{}, err
 	}
@@ -51,7 +67,7 @@ func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in S
 		if !finite(total) { // a category stored before its criteria's numbers were bounded
 			return saved{}, ErrTotalNotFinite
 		}
-		sc, changed, err := s.store.SaveScore(ctx, ScoreWrite{
+		sc, changed, err := s.scores.SaveScore(ctx, ScoreWrite{
 			EntryID: e.ID, JudgeID: a.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
 			Body: in.canonicalBody(), Total: total, At: now,
 		})
@@ -77,7 +93,7 @@ func (s *Service) Queue(ctx context.Context, a Actor) ([]QueueItem, error) {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return nil, err
 	}
-	es, err := s.store.Entries(ctx, EntryScope{JudgeID: a.ID})
+	es, err := s.entries.Entries(ctx, EntryScope{JudgeID: a.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +104,7 @@ func (s *Service) Queue(ctx context.Context, a Actor) ([]QueueItem, error) {
 			continue
 		}
 		cats[e.CategoryID] = true
-		scores, err := s.store.CategoryScores(ctx, e.CategoryID)
+		scores, err := s.scores.CategoryScores(ctx, e.CategoryID)
 		if err != nil {
 			return nil, err
 		}
@@ -111,15 +127,15 @@ func (s *Service) EntryScores(ctx context.Context, a Actor, entryID string) ([]J
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
 	}
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.entries.Entry(ctx, entryID)
 	if err != nil {
 		return nil, err
 	}
-	hist, err := s.store.ScoreHistory(ctx, entryID)
+	hist, err := s.scores.ScoreHistory(ctx, entryID)
 	if err != nil {
 		return nil, err
 	}
-	counting, err := s.store.CategoryScores(ctx, e.CategoryID)
+	counting, err := s.scores.CategoryScores(ctx, e.CategoryID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +148,7 @@ func (s *Service) EntryScores(ctx context.Context, a Actor, entryID string) ([]J
 	out := make([]JudgeScores, 0, len(hist))
 	for judge, versions := range hist {
 		js := JudgeScores{JudgeID: judge, History: versions, Current: cur[judge], Counting: cur[judge] != nil}
-		if u, err := s.store.User(ctx, judge); err == nil {
+		if u, err := s.users.User(ctx, judge); err == nil {
 			js.Name = u.Name
 		}
 		out = append(out, js)
@@ -143,5 +159,5 @@ func (s *Service) EntryScores(ctx context.Context, a Actor, entryID string) ([]J
 
 // Progress returns how many of a category's assignments have a counting score.
 func (s *Service) Progress(ctx context.Context, categoryID string) (Progress, error) {
-	return s.store.Progress(ctx, categoryID)
+	return s.scores.Progress(ctx, categoryID)
 }

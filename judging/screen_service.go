@@ -11,7 +11,7 @@ func (s *Service) Screens(ctx context.Context, a Actor) ([]User, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return nil, err
 	}
-	us, err := s.store.UsersByRole(ctx, RoleScreen)
+	us, err := s.users.UsersByRole(ctx, RoleScreen)
 	if err != nil {
 		return nil, err
 	}
@@ -33,5 +33,5 @@ func (s *Service) DeleteScreen(ctx context.Context, a Actor, id string) error {
 	if id == "" || len(id) > maxIDLen {
 		return ErrNotFound
 	}
-	return s.store.DeleteScreen(ctx, id)
+	return s.users.DeleteScreen(ctx, id)
 }

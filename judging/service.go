@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"time"
@@ -16,9 +17,50 @@ type Hasher interface {
 	Verify(hash, password string) bool
 }
 
+// Pinger reports whether the store answers, for the readiness probe.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Ports are the stores the use cases need, one per noun; redisstore.Store fills them all.
+// Every method that writes several things does so atomically; methods that check a state
+// and write (submit, score, reveal) check inside the same atomic step, so concurrent calls
+// never lose or double-count.
+type Ports struct {
+	Users       Users
+	Secrets     Secrets
+	Invitations Invitations
+	Limiter     Limiter
+	Programmes  Programmes
+	Entries     Entries
+	Assignments Assignments
+	Scores      Scores
+	Audit       AuditTrail
+	Ceremony    Ceremony
+	Health      Pinger
+}
+
+// check names the first port left unset.
+func (p Ports) check() error {
+	for _, port := range []struct {
+		name string
+		set  bool
+	}{
+		{"Users", p.Users != nil}, {"Secrets", p.Secrets != nil}, {"Invitations", p.Invitations != nil},
+		{"Limiter", p.Limiter != nil}, {"Programmes", p.Programmes != nil}, {"Entries", p.Entries != nil},
+		{"Assignments", p.Assignments != nil}, {"Scores", p.Scores != nil}, {"Audit", p.Audit != nil},
+		{"Ceremony", p.Ceremony != nil}, {"Health", p.Health != nil},
+	} {
+		if !port.set {
+			return fmt.Errorf("judging: Deps.Ports.%s is not set", port.name)
+		}
+	}
+	return nil
+}
+
 // Deps is what a Service is built from.
 type Deps struct {
-	Store     Store
+	Ports
 	Publisher Publisher // nil: events are dropped
 	Clock     Clock     // nil: the system clock
 	Hasher    Hasher
@@ -31,9 +73,20 @@ type Deps struct {
 
 // Service holds the use cases of an awards programme. Roles are checked on the routes;
 // the Service checks ownership, deadlines and rules, and re-checks the role of the few calls
-// that would leak sealed results.
+// that would leak sealed results. Each use case reaches only the ports it needs.
 type Service struct {
-	store     Store
+	users       Users
+	secrets     Secrets
+	invites     Invitations
+	limits      Limiter
+	programmes  Programmes
+	entries     Entries
+	assignments Assignments
+	scores      Scores
+	audit       AuditTrail
+	ceremony    Ceremony
+	health      Pinger
+
 	pub       Publisher
 	clock     Clock
 	hash      Hasher
@@ -43,10 +96,18 @@ type Service struct {
 	dummy     string        // a real hash of a random password: unknown emails cost the same as known ones
 }
 
-// NewService wires a Service. It hashes one random password, so that logins for unknown
-// emails do the same work as real ones.
+// NewService wires a Service; every port must be set. It hashes one random password, so that
+// logins for unknown emails do the same work as real ones.
 func NewService(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, pub: d.Publisher, clock: d.Clock, hash: d.Hasher, log: d.Logger, inviteTTL: d.InviteTTL}
+	if err := d.Ports.check(); err != nil {
+		return nil, err
+	}
+	s := &Service{
+		users: d.Users, secrets: d.Secrets, invites: d.Invitations, limits: d.Limiter,
+		programmes: d.Programmes, entries: d.Entries, assignments: d.Assignments, scores: d.Scores,
+		audit: d.Audit, ceremony: d.Ceremony, health: d.Health,
+		pub: d.Publisher, clock: d.Clock, hash: d.Hasher, log: d.Logger, inviteTTL: d.InviteTTL,
+	}
 	if s.inviteTTL <= 0 {
 		s.inviteTTL = InviteTTL
 	}
@@ -76,7 +137,7 @@ func NewService(d Deps) (*Service, error) {
 }
 
 // Ping reports whether the store answers.
-func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+func (s *Service) Ping(ctx context.Context) error { return s.health.Ping(ctx) }
 
 // publish announces a stored change; a failure is logged, never returned: the change is
 // stored, and the feed catches up from the next event or a reconnect's snapshot.

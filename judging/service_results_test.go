@@ -309,26 +309,28 @@ func TestService_Reveal_stepByRank(t *testing.T) {
 	})
 }
 
-// readSpy is the real store, recording which categories' entries a use case reads.
+// readSpy is the real Entries, recording which categories' entries a use case reads.
 type readSpy struct {
-	judging.Store
-	mu     sync.Mutex
-	refs   []string // categories read through EntryRefs
-	listed int      // calls to Entries, which read whole entries
+	entries // the port, under a name its own method Entries does not clash with
+	mu      sync.Mutex
+	refs    []string // categories read through EntryRefs
+	listed  int      // calls to Entries, which read whole entries
 }
+
+type entries = judging.Entries
 
 func (s *readSpy) EntryRefs(ctx context.Context, categoryID string) ([]judging.EntryRef, error) {
 	s.mu.Lock()
 	s.refs = append(s.refs, categoryID)
 	s.mu.Unlock()
-	return s.Store.EntryRefs(ctx, categoryID)
+	return s.entries.EntryRefs(ctx, categoryID)
 }
 
 func (s *readSpy) Entries(ctx context.Context, scope judging.EntryScope) ([]judging.Entry, error) {
 	s.mu.Lock()
 	s.listed++
 	s.mu.Unlock()
-	return s.Store.Entries(ctx, scope)
+	return s.entries.Entries(ctx, scope)
 }
 
 func (s *readSpy) take() (refs []string, listed int) {
@@ -346,8 +348,8 @@ func TestService_Results_reads(t *testing.T) {
 	f := newResultsFixture(t)
 	h := f.h
 	h.Entry(h.Exhibitor("Golf Co"), judgingtest.CatCSR, "Golf") // a sealed category with an entry
-	spy := &readSpy{Store: h.Store}
-	svc := h.NewService(t, func(d *judging.Deps) { d.Store = spy })
+	spy := &readSpy{entries: h.Store}
+	svc := h.NewService(t, func(d *judging.Deps) { d.Entries = spy })
 
 	judgingtest.Must(svc.Results(h.Ctx, judging.Actor{}))(t)
 	if refs, listed := spy.take(); len(refs) != 0 || listed != 0 {

@@ -35,6 +35,29 @@ func sorted(xs ...string) []string {
 
 func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-9 }
 
+func TestNewService(t *testing.T) {
+	h := judgingtest.NewBare(t)
+
+	t.Run("OK", func(t *testing.T) {
+		// A Service built from every port answers.
+		svc := h.NewService(t, func(*judging.Deps) {})
+		if err := svc.Ping(h.Ctx); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+	})
+
+	t.Run("ErrMissingPort", func(t *testing.T) {
+		// A port left unset is a wiring mistake found when the Service is built, not by the
+		// first request that needs it.
+		d := h.Deps()
+		d.Scores = nil
+		_, err := judging.NewService(d)
+		if err == nil || !strings.Contains(err.Error(), "Scores") {
+			t.Fatalf("NewService without Scores: %v, want an error naming Scores", err)
+		}
+	})
+}
+
 // ----- Accounts -----
 
 func TestService_Register(t *testing.T) {
@@ -212,7 +235,7 @@ func TestService_EnsureAdmin(t *testing.T) {
 		// Two instances starting together with the same AWARDS_ADMIN_EMAIL: the one that loses
 		// the race finds the admin it was asked for and must start, not fail with email_taken.
 		h := judgingtest.NewBare(t)
-		other := h.NewService(t, func(d *judging.Deps) { d.Store = &adminRace{Store: h.Store} })
+		other := h.NewService(t, func(d *judging.Deps) { d.Users = &adminRace{Users: h.Store} })
 		judgingtest.Must(h.Svc.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword))(t)
 		created, err := other.EnsureAdmin(h.Ctx, judgingtest.AdminEmail, judgingtest.AdminPassword)
 		if err != nil || created {
@@ -221,10 +244,10 @@ func TestService_EnsureAdmin(t *testing.T) {
 	})
 }
 
-// adminRace is a Store whose first look for admins happened before another instance created
+// adminRace is Users whose first look for admins happened before another instance created
 // one: it answers "no admin" once.
 type adminRace struct {
-	judging.Store
+	judging.Users
 	looked bool
 }
 
@@ -233,7 +256,7 @@ func (s *adminRace) UsersByRole(ctx context.Context, r judging.Role) ([]judging.
 		s.looked = true
 		return nil, nil
 	}
-	return s.Store.UsersByRole(ctx, r)
+	return s.Users.UsersByRole(ctx, r)
 }
 
 func TestService_CreateJudge(t *testing.T) {

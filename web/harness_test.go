@@ -139,7 +139,7 @@ func newBareServer(tb testing.TB, opts ...serverOption) *testServer {
 	logger := slog.New(logs)
 	store := redisstore.New(client, redisstore.WithLogger(logger))
 	setup := serverSetup{deps: judging.Deps{
-		Store: store, Publisher: store, Clock: clock, Logger: logger,
+		Ports: store.Ports(), Publisher: store, Clock: clock, Logger: logger,
 		Hasher: auth.Argon2id{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 32, SaltLen: 16},
 	}}
 	for _, o := range opts {

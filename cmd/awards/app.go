@@ -58,7 +58,7 @@ func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, ha
 		return nil, fmt.Errorf("migrate the store: %w", err)
 	}
 	svc, err := judging.NewService(judging.Deps{
-		Store: store, Publisher: store, Hasher: hasher, Logger: log,
+		Ports: store.Ports(), Publisher: store, Hasher: hasher, Logger: log,
 	})
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func (r *Rig) On(tb testing.TB) *Rig {
 // Deps is what the rig's Service is built from.
 func (r *Rig) Deps() judging.Deps {
 	return judging.Deps{
-		Store: r.Store, Publisher: r.Pub, Clock: r.Clock,
+		Ports: r.Store.Ports(), Publisher: r.Pub, Clock: r.Clock,
 		Hasher: CheapHasher, Logger: slog.New(slog.DiscardHandler),
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
+var _ judging.Entries = (*Store)(nil)
+
 // An entry is a hash: json (the entry without its status), status, submitted_at, cat (its
 // category), created (ms, the score of its place in the indexes), and title and company (what
 // a ranking shows, readable without decoding the JSON; absent on entries stored before them).

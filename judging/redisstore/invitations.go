@@ -11,6 +11,8 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
+var _ judging.Invitations = (*Store)(nil)
+
 // A judge's invitation is two keys in the {jury} tag, both with the invitation's TTL:
 // invite:<hash> names the user, invite:of:<user> names the hash, so that a new invitation
 // voids the earlier one and a redeemed one is burnt with its pointer.
@@ -66,4 +68,29 @@ func (s *Store) Reinvite(ctx context.Context, userID string, inv judging.Invitat
 		}
 	}
 	return fmt.Errorf("redisstore: reinvite %s: the invitation kept changing under %d attempts", userID, reinviteAttempts)
+}
+
+// RedeemInvite sets the password of the invitation's user and burns the invitation.
+func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (judging.User, error) {
+	id, err := s.InvitedUser(ctx, inviteHash)
+	if err != nil {
+		return judging.User{}, err
+	}
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return judging.User{}, err
+	}
+	u.PasswordHash = passwordHash
+	b, err := jsonMarshal(toRecord(u))
+	if err != nil {
+		return judging.User{}, err
+	}
+	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id), s.k.inviteOf(id)}, id, b, inviteHash).Text()
+	if err != nil {
+		return judging.User{}, wrap("redeem invite", err)
+	}
+	if res != "OK" {
+		return judging.User{}, judging.ErrBadInvite
+	}
+	return u, nil
 }

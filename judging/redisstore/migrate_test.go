@@ -75,7 +75,7 @@ func TestStore_Migrate(t *testing.T) {
 		if err := s.Migrate(t.Context()); err != nil {
 			t.Fatalf("Migrate: %v", err)
 		}
-		svc := judgingtest.Must(judging.NewService(judging.Deps{Store: s, Hasher: judgingtest.CheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
+		svc := judgingtest.Must(judging.NewService(judging.Deps{Ports: s.Ports(), Hasher: judgingtest.CheapHasher, Logger: slog.New(slog.DiscardHandler)}))(t)
 		for email, id := range map[string]string{"admin@old.test": "u_admin", "\u0430dmin@old.test": "u_lookalike", "alice@old.test": "u_alice"} {
 			u, err := svc.Login(t.Context(), email, pw, "")
 			if err != nil || u.ID != id {

@@ -11,6 +11,8 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
+var _ judging.Programmes = (*Store)(nil)
+
 // Programme returns the programme and its revision.
 func (s *Store) Programme(ctx context.Context) (judging.Programme, int64, error) {
 	vals, err := s.rdb.HMGet(ctx, s.k.programme(), "json", "rev").Result()

@@ -1,6 +1,6 @@
-// Package redisstore is the one judging.Store: Redis through a go-redis UniversalClient (one
-// server, Redis Cluster, or the embedded miniredis), with the key schema in keys.go and the
-// Lua scripts in lua/.
+// Package redisstore is the one store behind every judging port (Store.Ports): Redis through a
+// go-redis UniversalClient (one server, Redis Cluster, or the embedded miniredis), with the key
+// schema in keys.go and the Lua scripts in lua/.
 package redisstore
 
 import (
@@ -65,8 +65,6 @@ type Store struct {
 	bad sync.Map // records reported unreadable, so each is logged once
 }
 
-var _ judging.Store = (*Store)(nil)
-
 // Option configures a Store.
 type Option func(*Store)
 
@@ -95,6 +93,19 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	}
 	return s
 }
+
+// Ports returns the Store as every port a judging.Service needs.
+func (s *Store) Ports() judging.Ports {
+	return judging.Ports{
+		Users: s, Secrets: s, Invitations: s, Limiter: s, Programmes: s, Entries: s,
+		Assignments: s, Scores: s, Audit: s, Ceremony: s, Health: s,
+	}
+}
+
+var (
+	_ judging.Pinger  = (*Store)(nil)
+	_ judging.Secrets = (*Store)(nil)
+)
 
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -45,6 +45,8 @@ func jsonMarshal(v any) (string, error) {
 // been, so that every account ever created is found by the address it was created with.
 func loginEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
+var _ judging.Users = (*Store)(nil)
+
 // CreateUser stores a new user, claiming its email in the same step (ErrEmailTaken if the
 // email, or a look-alike of it (judging.EmailKey), belongs to another account) and storing
 // its invitation, if any.
@@ -151,31 +153,6 @@ func (s *Store) UsersByRole(ctx context.Context, r judging.Role) ([]judging.User
 	}
 	sortBy(users, func(u judging.User) string { return u.ID })
 	return users, nil
-}
-
-// RedeemInvite sets the password of the invitation's user and burns the invitation.
-func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (judging.User, error) {
-	id, err := s.InvitedUser(ctx, inviteHash)
-	if err != nil {
-		return judging.User{}, err
-	}
-	u, err := s.User(ctx, id)
-	if err != nil {
-		return judging.User{}, err
-	}
-	u.PasswordHash = passwordHash
-	b, err := jsonMarshal(toRecord(u))
-	if err != nil {
-		return judging.User{}, err
-	}
-	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id), s.k.inviteOf(id)}, id, b, inviteHash).Text()
-	if err != nil {
-		return judging.User{}, wrap("redeem invite", err)
-	}
-	if res != "OK" {
-		return judging.User{}, judging.ErrBadInvite
-	}
-	return u, nil
 }
 
 // DeleteScreen deletes a ceremony screen's account: its record and its role membership.
