@@ -17,6 +17,7 @@ import (
 	"github.com/awards-dev/awards/config"
 	"github.com/awards-dev/awards/judging"
 	"github.com/awards-dev/awards/judging/redisstore"
+	"github.com/awards-dev/awards/judging/redisstore/embedded"
 	"github.com/awards-dev/awards/web"
 )
 
@@ -24,7 +25,7 @@ import (
 type app struct {
 	log      *slog.Logger
 	rdb      redis.UniversalClient
-	embedded *redisstore.Embedded // nil on a real Redis
+	embedded *embedded.Server // nil on a real Redis
 	handler  http.Handler
 }
 
@@ -124,7 +125,7 @@ func (a *app) connect(ctx context.Context, cfg config.Config) error {
 	case len(cfg.RedisCluster) > 0:
 		a.rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: cfg.RedisCluster})
 	default:
-		e, err := redisstore.OpenEmbedded(cfg.DataDir, a.log)
+		e, err := embedded.Open(cfg.DataDir, a.log)
 		if err != nil {
 			return err
 		}

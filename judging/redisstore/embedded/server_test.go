@@ -1,4 +1,4 @@
-package redisstore
+package embedded
 
 import (
 	"bufio"
@@ -35,17 +35,17 @@ var trickyScores = map[string]float64{
 
 func add(a, b float64) float64 { return a + b }
 
-func openTestEmbedded(tb testing.TB, dir string) *Embedded {
+func openTest(tb testing.TB, dir string) *Server {
 	tb.Helper()
-	e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(tb.Output(), nil)))
+	e, err := Open(dir, slog.New(slog.NewTextHandler(tb.Output(), nil)))
 	if err != nil {
-		tb.Fatalf("OpenEmbedded(%s): %v", dir, err)
+		tb.Fatalf("Open(%s): %v", dir, err)
 	}
 	tb.Cleanup(func() { e.Close() })
 	return e
 }
 
-func mustClose(tb testing.TB, e *Embedded) {
+func mustClose(tb testing.TB, e *Server) {
 	tb.Helper()
 	if err := e.Close(); err != nil {
 		tb.Fatalf("Close: %v", err)
@@ -151,17 +151,17 @@ func must(tb testing.TB, err error) {
 	}
 }
 
-func TestEmbedded_Close(t *testing.T) {
+func TestServer_Close(t *testing.T) {
 	t.Run("OKKeepsEveryType", func(t *testing.T) {
 		// Every key type, binary keys and values, exact scores, stream ids, field order,
 		// groups and TTLs are the same after a clean Close and a reopen.
 		dir := t.TempDir()
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		writeEveryType(t, e.Client())
 		checkEveryType(t, e.Client())
 		mustClose(t, e)
 
-		e = openTestEmbedded(t, dir)
+		e = openTest(t, dir)
 		checkEveryType(t, e.Client())
 		// The stream's last id was 7-0 (deleted): a new id at 7 must come after it.
 		id, err := e.Client().Do(context.Background(), "XADD", "stream", "7-*", "new", "1").Text()
@@ -171,7 +171,7 @@ func TestEmbedded_Close(t *testing.T) {
 		mustClose(t, e)
 
 		// A second generation still holds everything (the restored data is saved again).
-		e = openTestEmbedded(t, dir)
+		e = openTest(t, dir)
 		if got := e.Client().XLen(context.Background(), "stream").Val(); got != 3 {
 			t.Errorf("XLEN stream = %d, want 3", got)
 		}
@@ -179,34 +179,34 @@ func TestEmbedded_Close(t *testing.T) {
 	t.Run("OKWritesWithoutWaitingForTheLoop", func(t *testing.T) {
 		// A write acknowledged just before Close is in the snapshot.
 		dir := t.TempDir()
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		must(t, e.Client().Set(context.Background(), "last", "write", 0).Err())
 		mustClose(t, e)
-		e = openTestEmbedded(t, dir)
+		e = openTest(t, dir)
 		if got := e.Client().Get(context.Background(), "last").Val(); got != "write" {
 			t.Fatalf("GET last = %q, want write", got)
 		}
 	})
 	t.Run("OKTwice", func(t *testing.T) {
 		// Close may be called again, and after Client() was closed by the caller.
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		must(t, e.Client().Close())
 		mustClose(t, e)
 		mustClose(t, e)
 	})
 }
 
-func TestEmbedded_Flush(t *testing.T) {
+func TestServer_flush(t *testing.T) {
 	t.Run("OKNothingChanged", func(t *testing.T) {
-		// Reads leave the dataset clean: Flush writes no file.
+		// Reads leave the dataset clean: flush writes no file.
 		dir := t.TempDir()
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		ctx := context.Background()
 		e.Client().Get(ctx, "nothing")
 		e.Client().Ping(ctx)
 		e.Client().Publish(ctx, "ch", "hi")
 		e.Client().Eval(ctx, "return 1", nil) // EVAL counts as a write; write it out now
-		must(t, e.Flush())
+		must(t, e.flush())
 		before, err := os.Stat(e.path)
 		must(t, err)
 		e.Client().Get(ctx, "nothing")
@@ -214,29 +214,29 @@ func TestEmbedded_Flush(t *testing.T) {
 		if e.dirty.Load() {
 			t.Fatal("dirty after read-only commands")
 		}
-		must(t, e.Flush())
+		must(t, e.flush())
 		after, err := os.Stat(e.path)
 		must(t, err)
 		if !after.ModTime().Equal(before.ModTime()) {
-			t.Fatal("Flush rewrote the snapshot though nothing changed")
+			t.Fatal("flush rewrote the snapshot though nothing changed")
 		}
 	})
 	t.Run("OKAfterWrite", func(t *testing.T) {
-		// After a write, Flush returns once the snapshot on disk holds it.
+		// After a write, flush returns once the snapshot on disk holds it.
 		dir := t.TempDir()
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		ctx := context.Background()
 		must(t, e.Client().Set(ctx, "k", "v", 0).Err())
-		must(t, e.Flush())
+		must(t, e.flush())
 		if !snapshotHas(t, e.path, "k") {
-			t.Fatal("snapshot does not hold k after Flush")
+			t.Fatal("snapshot does not hold k after flush")
 		}
 	})
 	t.Run("OKScriptAndPipeline", func(t *testing.T) {
 		// Scripts and pipelined (MULTI/EXEC) writes mark the dataset dirty.
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		ctx := context.Background()
-		must(t, e.Flush())
+		must(t, e.flush())
 		e.dirty.Store(false)
 		must(t, e.Client().Eval(ctx, "return redis.call('SET', KEYS[1], 'v')", []string{"s"}).Err())
 		if !e.dirty.Load() {
@@ -265,9 +265,9 @@ func snapshotHas(tb testing.TB, path, key string) bool {
 	return snap != nil && slices.ContainsFunc(snap.Keys, func(r keyRecord) bool { return r.Key == key })
 }
 
-func TestEmbedded_loop(t *testing.T) {
+func TestServer_loop(t *testing.T) {
 	// A write through Client() reaches the snapshot file by itself, within about a second.
-	e := openTestEmbedded(t, t.TempDir())
+	e := openTest(t, t.TempDir())
 	must(t, e.Client().Set(context.Background(), "soon", "on disk", 0).Err())
 	deadline := time.Now().Add(5 * time.Second)
 	for !snapshotHas(t, e.path, "soon") {
@@ -278,10 +278,10 @@ func TestEmbedded_loop(t *testing.T) {
 	}
 }
 
-func TestEmbedded_Client(t *testing.T) {
+func TestServer_Client(t *testing.T) {
 	t.Run("OKPubSub", func(t *testing.T) {
 		// PUBLISH/SUBSCRIBE work through Client().
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		sub := e.Client().Subscribe(ctx, "live")
@@ -316,7 +316,7 @@ return n`
 		"OKAtomicScriptedNew": {newKeys: true, scripted: true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := openTestEmbedded(t, t.TempDir())
+			e := openTest(t, t.TempDir())
 			ctx, cancel := context.WithCancel(context.Background())
 			arg := ""
 			if tc.newKeys {
@@ -400,7 +400,7 @@ return n`
 	t.Run("OKStaleTypes", func(t *testing.T) {
 		// Keys that changed type, vanished or appeared since the last capture are read as
 		// they are now.
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		ctx := context.Background()
 		must(t, e.Client().HSet(ctx, "changed", "f", "v").Err())
 		must(t, e.Client().Set(ctx, "appeared", "1", 0).Err())
@@ -421,7 +421,7 @@ return n`
 	t.Run("OKStreamTail", func(t *testing.T) {
 		// A stream read from its tail equals the stream read whole, after appends, deletions
 		// (of old or new entries), trims, and binary fields that the file holds in base64.
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		ctx := context.Background()
 		c := e.Client()
 		var prev *known
@@ -465,7 +465,7 @@ return n`
 	})
 	t.Run("OKSkipsUnsupported", func(t *testing.T) {
 		// A HyperLogLog is left out (with a warning); the rest is kept.
-		e := openTestEmbedded(t, t.TempDir())
+		e := openTest(t, t.TempDir())
 		ctx := context.Background()
 		must(t, e.Client().PFAdd(ctx, "hll", "a").Err())
 		must(t, e.Client().Set(ctx, "kept", "1", 0).Err())
@@ -481,16 +481,16 @@ return n`
 	})
 }
 
-func TestOpenEmbedded(t *testing.T) {
+func TestOpen(t *testing.T) {
 	t.Run("OKEmptyDir", func(t *testing.T) {
 		// A missing directory is created and the store starts empty.
 		dir := filepath.Join(t.TempDir(), "a", "b")
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		if got := e.Client().DBSize(context.Background()).Val(); got != 0 {
 			t.Fatalf("DBSIZE = %d, want 0", got)
 		}
-		if !strings.HasPrefix(e.Addr(), "127.0.0.1:") {
-			t.Fatalf("Addr = %q, want 127.0.0.1:<port>", e.Addr())
+		if !strings.HasPrefix(e.addr(), "127.0.0.1:") {
+			t.Fatalf("addr = %q, want 127.0.0.1:<port>", e.addr())
 		}
 	})
 	t.Run("OKExpiredKeysStayGone", func(t *testing.T) {
@@ -501,7 +501,7 @@ func TestOpenEmbedded(t *testing.T) {
 			{"key":"old","type":"string","expires_at_ms":%d,"string":"x"},
 			{"key":"live","type":"string","expires_at_ms":%d,"string":"y"},
 			{"key":"/wA=","type":"list","encoding":"base64","list":["YQ==","/w=="]}]}`, now-1000, now+60_000))
-		e := openTestEmbedded(t, dir)
+		e := openTest(t, dir)
 		ctx := context.Background()
 		if got := e.Client().Exists(ctx, "old").Val(); got != 0 {
 			t.Errorf("EXISTS old = %d, want 0", got)
@@ -528,14 +528,14 @@ func TestOpenEmbedded(t *testing.T) {
 		"ErrUnknownEncoding": `{"version":1,"saved_at":"2026-01-01T00:00:00Z","keys":[{"key":"a","type":"string","encoding":"hex","string":"61"}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			// A corrupt snapshot makes OpenEmbedded fail, naming the file, and leaves it untouched.
+			// A corrupt snapshot makes Open fail, naming the file, and leaves it untouched.
 			dir := t.TempDir()
 			path := filepath.Join(dir, snapshotName)
 			writeFile(t, path, content)
-			e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(t.Output(), nil)))
+			e, err := Open(dir, slog.New(slog.NewTextHandler(t.Output(), nil)))
 			if err == nil {
 				e.Close()
-				t.Fatal("OpenEmbedded succeeded over a corrupt snapshot")
+				t.Fatal("Open succeeded over a corrupt snapshot")
 			}
 			if !strings.Contains(err.Error(), path) {
 				t.Errorf("error %q does not name %s", err, path)
@@ -555,16 +555,16 @@ func writeFile(tb testing.TB, path, content string) {
 	}
 }
 
-// helperDirEnv makes the test binary act as TestEmbedded_killed's child process.
+// helperDirEnv makes the test binary act as TestServer_killed's child process.
 const helperDirEnv = "AWARDS_TEST_EMBEDDED_HELPER_DIR"
 
-func TestEmbedded_killed(t *testing.T) {
+func TestServer_killed(t *testing.T) {
 	// A write acknowledged 2 s before a kill -9 of the process survives it.
 	if testing.Short() {
 		t.Skip("starts and kills a child process")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessEmbedded$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperDirEnv+"="+dir)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -595,21 +595,21 @@ func TestEmbedded_killed(t *testing.T) {
 	must(t, cmd.Process.Kill())
 	cmd.Wait()
 
-	e := openTestEmbedded(t, dir)
+	e := openTest(t, dir)
 	checkEveryType(t, e.Client())
 	if got := e.Client().Get(context.Background(), "acked-last").Val(); got != "yes" {
 		t.Fatalf("GET acked-last = %q, want yes", got)
 	}
 }
 
-// TestHelperProcessEmbedded is the child of TestEmbedded_killed: it writes, says "acked" on
+// TestHelperProcess is the child of TestServer_killed: it writes, says "acked" on
 // stdout, and waits to be killed.
-func TestHelperProcessEmbedded(t *testing.T) {
+func TestHelperProcess(t *testing.T) {
 	dir := os.Getenv(helperDirEnv)
 	if dir == "" {
-		t.Skip("run by TestEmbedded_killed as its child process")
+		t.Skip("run by TestServer_killed as its child process")
 	}
-	e, err := OpenEmbedded(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	e, err := Open(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,11 +629,11 @@ var benchSizes = []struct {
 	{"hashes=10000,audit=20000", 10_000, 20_000},
 }
 
-// BenchmarkEmbedded_save measures one snapshot: the capture, the JSON and the fsynced write.
-func BenchmarkEmbedded_save(b *testing.B) {
+// BenchmarkServer_save measures one snapshot: the capture, the JSON and the fsynced write.
+func BenchmarkServer_save(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
-			e := openTestEmbedded(b, b.TempDir())
+			e := openTest(b, b.TempDir())
 			fill(b, e.Client(), size.hashes, size.entries)
 			e.saveMu.Lock() // keep the loop out
 			defer e.saveMu.Unlock()
@@ -651,9 +651,9 @@ func BenchmarkEmbedded_save(b *testing.B) {
 func BenchmarkCapture(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
-			e := openTestEmbedded(b, b.TempDir())
+			e := openTest(b, b.TempDir())
 			fill(b, e.Client(), size.hashes, size.entries)
-			must(b, e.Flush())
+			must(b, e.flush())
 			_, prev, err := capture(context.Background(), e.admin, nil, func(string, string) {})
 			must(b, err)
 			for b.Loop() {
@@ -669,9 +669,9 @@ func BenchmarkCapture(b *testing.B) {
 func BenchmarkCaptureScripted(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
-			e := openTestEmbedded(b, b.TempDir())
+			e := openTest(b, b.TempDir())
 			fill(b, e.Client(), size.hashes, size.entries)
-			must(b, e.Flush())
+			must(b, e.flush())
 			for b.Loop() {
 				if _, _, err := captureScripted(context.Background(), e.admin, func(string, string) {}); err != nil {
 					b.Fatal(err)

@@ -1,4 +1,4 @@
-package redisstore
+package embedded
 
 import (
 	"context"
@@ -35,8 +35,8 @@ const snapshotTimeout = 30 * time.Second
 // 2.5 ms per HSET with a free-running clock against 0.02 ms with this one.
 const clockEvery = 100 * time.Millisecond
 
-// Embedded is an in-process miniredis whose whole dataset is snapshotted into a directory.
-type Embedded struct {
+// Server is an in-process miniredis whose whole dataset is snapshotted into a directory.
+type Server struct {
 	mr     *miniredis.Miniredis
 	srv    *server.Server // kept apart from mr, whose Server() is cleared by Close
 	client *redis.Client  // handed out; its hook marks the dataset dirty
@@ -58,20 +58,22 @@ type Embedded struct {
 	closeErr  error
 }
 
-// OpenEmbedded creates dir if needed, restores the snapshot found there (if any), starts miniredis on 127.0.0.1 (random port) with ClockTTL(true) so TTLs run in real time, and starts the snapshot loop. logger may be nil (slog.Default()).
-// The server's clock moves in steps of clockEvery (100 ms): TTLs, TIME and stream ids have
-// that resolution, which keeps every command's cost independent of the number of keys.
-func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
+// Open creates dir if needed, restores the snapshot found there (if any), starts miniredis on
+// 127.0.0.1 (a random port) with TTLs running in real time, and starts the snapshot loop;
+// logger may be nil (slog.Default()). The server's clock moves in steps of clockEvery
+// (100 ms): TTLs, TIME and stream ids have that resolution, which keeps every command's cost
+// independent of the number of keys.
+func Open(dir string, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("redisstore: embedded: create data dir: %w", err)
+		return nil, fmt.Errorf("embedded: create data dir: %w", err)
 	}
 	path := filepath.Join(dir, snapshotName)
 	snap, err := readSnapshot(path)
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: embedded: snapshot %s is unreadable (%w); "+
+		return nil, fmt.Errorf("embedded: snapshot %s is unreadable (%w); "+
 			"it was left untouched: restore a good copy, or move it away to start with an empty store", path, err)
 	}
 	removeStaleTemps(dir)
@@ -80,9 +82,9 @@ func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	mr.SetTime(time.Now())
 	mr.ClockTTL(true)
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-		return nil, fmt.Errorf("redisstore: embedded: start: %w", err)
+		return nil, fmt.Errorf("embedded: start: %w", err)
 	}
-	e := &Embedded{
+	e := &Server{
 		mr:  mr,
 		srv: mr.Server(),
 		// RESP2: flat replies, as captureScript's are. No read timeout but the context's.
@@ -96,7 +98,7 @@ func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		if e.known, err = restore(context.Background(), e.admin, snap, time.Now()); err != nil {
 			e.admin.Close()
 			mr.Close()
-			return nil, fmt.Errorf("redisstore: embedded: restore %s: %w", path, err)
+			return nil, fmt.Errorf("embedded: restore %s: %w", path, err)
 		}
 	}
 	e.client = redis.NewClient(&redis.Options{Addr: mr.Addr()})
@@ -111,15 +113,16 @@ func OpenEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	return e, nil
 }
 
-// Client returns a go-redis client for the embedded server; commands sent through it mark the dataset dirty so the loop snapshots it within 1 s.
-func (e *Embedded) Client() redis.UniversalClient { return e.client }
+// Client returns a go-redis client for the embedded server, for redisstore.New; commands sent
+// through it mark the dataset dirty, so that the loop snapshots it within a second.
+func (e *Server) Client() redis.UniversalClient { return e.client }
 
-// Addr is the embedded server's host:port on the loopback; writes sent by other clients to
+// addr is the embedded server's host:port on the loopback; writes sent by other clients to
 // it are saved only by the next snapshot that a write through Client() (or Close) causes.
-func (e *Embedded) Addr() string { return e.mr.Addr() }
+func (e *Server) addr() string { return e.mr.Addr() }
 
-// Flush writes a snapshot now if anything changed since the last one.
-func (e *Embedded) Flush() error {
+// flush writes a snapshot now if anything changed since the last one.
+func (e *Server) flush() error {
 	e.saveMu.Lock()
 	defer e.saveMu.Unlock()
 	if !e.dirty.Swap(false) {
@@ -128,8 +131,8 @@ func (e *Embedded) Flush() error {
 	return e.saveLocked()
 }
 
-// Close stops the loop, writes a final snapshot, closes the client and the server.
-func (e *Embedded) Close() error {
+// Close stops the loop, writes a final snapshot, and closes the client and the server.
+func (e *Server) Close() error {
 	e.closeOnce.Do(func() {
 		close(e.stop)
 		e.running.Wait()
@@ -152,7 +155,7 @@ func (e *Embedded) Close() error {
 
 // tick moves the server's clock every clockEvery, apart from loop so that a slow disk does
 // not stop the clock.
-func (e *Embedded) tick() {
+func (e *Server) tick() {
 	defer e.running.Done()
 	t := time.NewTicker(clockEvery)
 	defer t.Stop()
@@ -167,7 +170,7 @@ func (e *Embedded) tick() {
 }
 
 // loop saves the dataset every snapshotEvery while something changed.
-func (e *Embedded) loop() {
+func (e *Server) loop() {
 	defer e.running.Done()
 	t := time.NewTicker(snapshotEvery)
 	defer t.Stop()
@@ -188,7 +191,7 @@ func (e *Embedded) loop() {
 
 // saveLocked captures the dataset and replaces the snapshot file; on failure the dataset is
 // marked dirty again so that the next tick retries. Callers hold saveMu.
-func (e *Embedded) saveLocked() error {
+func (e *Server) saveLocked() error {
 	start := time.Now()
 	err := e.save()
 	if d := time.Since(start); d > slowSnapshot {
@@ -215,21 +218,21 @@ func (e *Embedded) saveLocked() error {
 	return err
 }
 
-func (e *Embedded) save() error {
+func (e *Server) save() error {
 	ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
 	defer cancel()
 	snap, known, err := capture(ctx, e.admin, e.known, e.warnSkipped)
 	if err != nil {
-		return fmt.Errorf("redisstore: embedded: snapshot: %w", err)
+		return fmt.Errorf("embedded: snapshot: %w", err)
 	}
 	e.known = known
 	if err := writeSnapshot(e.path, snap); err != nil {
-		return fmt.Errorf("redisstore: embedded: write snapshot: %w", err)
+		return fmt.Errorf("embedded: write snapshot: %w", err)
 	}
 	return nil
 }
 
-func (e *Embedded) warnSkipped(key, typ string) {
+func (e *Server) warnSkipped(key, typ string) {
 	if _, seen := e.skipped.LoadOrStore(typ, true); !seen {
 		e.logger.Warn("embedded store: keys of this type are not kept across restarts", "type", typ, "key", key)
 	}
@@ -237,7 +240,7 @@ func (e *Embedded) warnSkipped(key, typ string) {
 
 // dirtyHook marks the dataset dirty after any command that may write has been answered, so
 // that a snapshot taken after the mark always holds the write.
-type dirtyHook struct{ e *Embedded }
+type dirtyHook struct{ e *Server }
 
 func (h dirtyHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 
@@ -275,7 +278,7 @@ var noWrite = map[string]bool{
 
 // mayWrite reports whether a command may change data: anything not known to be a read,
 // scripts (EVAL, EVALSHA) included.
-func (e *Embedded) mayWrite(name string) bool {
+func (e *Server) mayWrite(name string) bool {
 	name = strings.ToLower(name)
 	return !noWrite[name] && !e.srv.IsReadOnlyCommand(name)
 }
