@@ -208,7 +208,8 @@ func (l *errorLog) internal() []string {
 
 // do sends one request to path (under the server's root; API paths start with /api/v1)
 // with token as bearer (none if ""). body is sent as it is when it is []byte or string,
-// marshalled to JSON otherwise, and not at all when nil.
+// marshalled to JSON otherwise, and not at all when nil. The exchange is checked against
+// docs/openapi.yaml (see roundTrip).
 func (ts *testServer) do(tb testing.TB, method, path, token string, body any) (int, []byte) {
 	tb.Helper()
 	var payload []byte
@@ -244,7 +245,8 @@ func (ts *testServer) do(tb testing.TB, method, path, token string, body any) (i
 }
 
 // roundTrip sends req, whose body is payload, and returns the answer's status, headers and
-// body.
+// body. Every exchange is checked against docs/openapi.yaml (checkContract): the answer always,
+// the request when the server accepted it.
 func (ts *testServer) roundTrip(tb testing.TB, req *http.Request, payload []byte) (int, http.Header, []byte) {
 	tb.Helper()
 	resp, err := ts.client.Do(req)
@@ -256,6 +258,7 @@ func (ts *testServer) roundTrip(tb testing.TB, req *http.Request, payload []byte
 	if err != nil {
 		tb.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
+	checkContract(tb, req, payload, resp.StatusCode, resp.Header, out)
 	return resp.StatusCode, resp.Header, out
 }
 
