@@ -280,7 +280,7 @@ func decodeInto(tb testing.TB, body []byte, v any) {
 	}
 }
 
-// apiError is the error shape of API.md: {"error":{"code","message"}}.
+// apiError is the shape of every error answer: {"error":{"code","message"}}.
 type apiError struct {
 	Error *struct {
 		Code    string `json:"code"`

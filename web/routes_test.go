@@ -393,7 +393,7 @@ func TestRoutes_Authorization(t *testing.T) {
 				}
 				status, out := ts.do(t, tt.method, path, f.token(r), body)
 				if got := status; got != want {
-					t.Errorf("%s: %s %s = %d %.200s, want %d (API.md: %s)", r, tt.method, path, got, out, want, tt.rule)
+					t.Errorf("%s: %s %s = %d %.200s, want %d (the contract: %s)", r, tt.method, path, got, out, want, tt.rule)
 					continue
 				}
 				if status >= 400 {
