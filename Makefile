@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 30s
 ARGS     ?=
 
-.PHONY: test race vet lint bench fuzz run demo ci
+.PHONY: test race vet lint bench fuzz smoke run demo ci
 
 test:
 	$(GO) test -count=1 ./...
@@ -30,6 +30,10 @@ fuzz:
 			$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$dir; \
 		done; \
 	done
+
+# The built binary walked over HTTP, its answers checked against the OpenAPI document it serves.
+smoke:
+	$(GO) test -count=1 -run='^TestSmoke$$' -v ./cmd/awards
 
 run:
 	$(GO) run ./cmd/awards $(ARGS)

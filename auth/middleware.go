@@ -93,8 +93,8 @@ func bearer(c *gin.Context, query bool) (string, error) {
 }
 
 // Require admits only the listed roles: the public → fail(ErrUnauthorized) (401), a wrong
-// role → fail(ErrForbidden) (403). It panics when given no role or one API.md does not know,
-// a mistake in the route table.
+// role → fail(ErrForbidden) (403). It panics when given no role or one that is not a
+// judging.Role, a mistake in the route table.
 func (m *Middleware) Require(roles ...judging.Role) gin.HandlerFunc {
 	if len(roles) == 0 {
 		panic("auth: Require needs at least one role")

@@ -65,7 +65,7 @@ type claims struct {
 }
 
 // Validate is called by the parser after the registered claims pass: a token must name a
-// user and one of the roles of API.md.
+// user and one of the roles (judging.Role.Valid).
 func (c *claims) Validate() error {
 	if c.Subject == "" {
 		return errors.New("no sub claim")

@@ -1,8 +1,8 @@
 // Package config reads the service's settings and the programmes it ships with.
 //
 // Glossary:
-//   - Config: the settings of one process, from the AWARDS_* environment variables of API.md,
-//     then flags of the same name in kebab-case (a flag wins over the environment).
+//   - Config: the settings of one process, from the AWARDS_* environment variables (the
+//     README's configuration table), then flags of the same name in kebab-case (a flag wins over the environment).
 //   - Programme file: a YAML file in the shape of judging.Programme, read strictly.
 //   - Milipol 2023: the built-in programme of the Milipol Paris 2023 innovation awards.
 //   - Demo: the data `awards --demo` loads: the Milipol programme moved to now, fictional
@@ -29,7 +29,7 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Config is the service's configuration: environment variables of API.md, then flags of the
+// Config is the service's configuration: AWARDS_* environment variables, then flags of the
 // same name in kebab-case (flags win).
 type Config struct {
 	Addr           string   // AWARDS_ADDR, --addr, default ":8080"
@@ -316,7 +316,8 @@ func (c Config) validate() error {
 	return nil
 }
 
-// The smallest secrets the rules of API.md accept.
+// The smallest secrets accepted: a JWT secret of 32 bytes, and an admin password of 10
+// characters like every account's (docs/api.md).
 const (
 	minSecretBytes    = 32
 	minPasswordLength = 10

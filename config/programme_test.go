@@ -13,7 +13,8 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
-// milipolCategories are the ids and names API.md fixes for the Milipol Innovation Awards 2023.
+// milipolCategories are the ids and names of the Milipol Innovation Awards 2023 categories,
+// which --demo and config/milipol-2023.yaml must keep exactly.
 var milipolCategories = []struct{ id, name string }{
 	{"cyber-security", "Cyber security"},
 	{"large-event-security", "Large event security management"},

@@ -71,13 +71,22 @@ func clientIP(c *gin.Context) string {
 
 // issue answers with a fresh token for u, a secret (noStore).
 func (s *Server) issue(c *gin.Context, u judging.User, ttl time.Duration, status int) {
-	tok, exp, err := s.tokens.Issue(judging.Actor{ID: u.ID, Role: u.Role}, ttl)
+	tk, err := s.token(u, ttl)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	noStore(c)
-	c.JSON(status, tokenResponse{Token: tok, Role: u.Role, ExpiresAt: exp, UserID: u.ID})
+	c.JSON(status, tk)
+}
+
+// token is a fresh token for u, lasting ttl.
+func (s *Server) token(u judging.User, ttl time.Duration) (tokenResponse, error) {
+	tok, exp, err := s.tokens.Issue(judging.Actor{ID: u.ID, Role: u.Role}, ttl)
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	return tokenResponse{Token: tok, Role: u.Role, ExpiresAt: exp, UserID: u.ID}, nil
 }
 
 type inviteRequest struct {
@@ -112,7 +121,20 @@ func (s *Server) createScreen(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	s.issue(c, u, ScreenTokenTTL, http.StatusCreated)
+	tk, err := s.token(u, ScreenTokenTTL)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	noStore(c)
+	c.JSON(http.StatusCreated, screenCreated{ID: u.ID, tokenResponse: tk})
+}
+
+// screenCreated is the answer to POST /screens: the screen's id (for DELETE /screens/{id})
+// and its token.
+type screenCreated struct {
+	ID string `json:"id"`
+	tokenResponse
 }
 
 type judgeRequest struct {

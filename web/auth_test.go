@@ -77,7 +77,7 @@ func TestAuth_HTTP(t *testing.T) {
 		{"ErrUnknownSub", hs256(claims(func(c jwt.MapClaims) { c["sub"] = "u_nobody" }))},
 		// Tokens with … a role that is not that user's → 401 (an exhibitor claiming admin).
 		{"ErrRoleNotTheUsers", hs256(claims(func(c jwt.MapClaims) { c["sub"] = x.ID }))},
-		// Tokens with … a role that is not that user's → 401 (a role API.md does not know).
+		// Tokens with … a role that is not that user's → 401 (a role the API does not know).
 		{"ErrUnknownRole", hs256(claims(func(c jwt.MapClaims) { c["role"] = "root" }))},
 		// 401 no/invalid/expired token: not a JWT at all.
 		{"ErrGarbage", "not.a.jwt"},

@@ -15,7 +15,7 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
-// MaxBody is the largest request body accepted (API.md: over 1 MiB → 413).
+// MaxBody is the largest request body accepted: over 1 MiB → 413 (docs/api.md, Limits).
 const MaxBody = 1 << 20
 
 // decode reads the JSON body into v strictly: over MaxBody → 413, not JSON or an unknown

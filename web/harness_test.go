@@ -208,22 +208,27 @@ func (l *errorLog) internal() []string {
 
 // do sends one request to path (under the server's root; API paths start with /api/v1)
 // with token as bearer (none if ""). body is sent as it is when it is []byte or string,
-// marshalled to JSON otherwise, and not at all when nil.
+// marshalled to JSON otherwise, and not at all when nil. The exchange is checked against
+// docs/openapi.yaml (see roundTrip).
 func (ts *testServer) do(tb testing.TB, method, path, token string, body any) (int, []byte) {
 	tb.Helper()
-	var r io.Reader
+	var payload []byte
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		r = bytes.NewReader(b)
+		payload = b
 	case string:
-		r = strings.NewReader(b)
+		payload = []byte(b)
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			tb.Fatalf("%s %s: marshal body: %v", method, path, err)
 		}
-		r = bytes.NewReader(j)
+		payload = j
+	}
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequest(method, ts.URL+path, r)
 	if err != nil {
@@ -235,16 +240,26 @@ func (ts *testServer) do(tb testing.TB, method, path, token string, body any) (i
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	status, _, out := ts.roundTrip(tb, req, payload)
+	return status, out
+}
+
+// roundTrip sends req, whose body is payload, and returns the answer's status, headers and
+// body. Every exchange is checked against docs/openapi.yaml (checkContract): the answer always,
+// the request when the server accepted it.
+func (ts *testServer) roundTrip(tb testing.TB, req *http.Request, payload []byte) (int, http.Header, []byte) {
+	tb.Helper()
 	resp, err := ts.client.Do(req)
 	if err != nil {
-		tb.Fatalf("%s %s: %v", method, path, err)
+		tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
-		tb.Fatalf("%s %s: read body: %v", method, path, err)
+		tb.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
-	return resp.StatusCode, out
+	checkContract(tb, req, payload, resp.StatusCode, resp.Header, out)
+	return resp.StatusCode, resp.Header, out
 }
 
 // must sends the request and fails tb unless the answer has status want; it returns the body.
@@ -265,7 +280,7 @@ func decodeInto(tb testing.TB, body []byte, v any) {
 	}
 }
 
-// apiError is the error shape of API.md: {"error":{"code","message"}}.
+// apiError is the shape of every error answer: {"error":{"code","message"}}.
 type apiError struct {
 	Error *struct {
 		Code    string `json:"code"`

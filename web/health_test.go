@@ -29,15 +29,11 @@ func TestHealth_HTTP(t *testing.T) {
 		ts.must(t, http.StatusOK, "GET", "/api/v1/entries/"+e, x.Token, nil)
 		ts.do(t, "GET", "/api/v1/no/such/route", "", nil)
 		req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
-		resp, err := ts.client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		_, h, out := ts.roundTrip(t, req, nil)
+		if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 			t.Errorf("Content-Type = %q, want text/plain (Prometheus text format)", ct)
 		}
-		body := readAll(t, resp)
+		body := string(out)
 		for _, want := range []string{
 			`awards_http_requests_total{method="GET",route="/api/v1/entries/:id",status="200"} 1`,
 			`route="unmatched"`,
@@ -77,18 +73,4 @@ func TestHealth_HTTP(t *testing.T) {
 			}
 		}
 	})
-}
-
-func readAll(tb testing.TB, resp *http.Response) string {
-	tb.Helper()
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	return b.String()
 }

@@ -25,17 +25,13 @@ func (ts *testServer) postIdem(tb testing.TB, path, token, key string, body any)
 	tb.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", ts.URL+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
 	if key != "" {
 		req.Header.Set(IdempotencyHeader, key)
 	}
-	resp, err := ts.client.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out, resp.Header.Get("Idempotent-Replayed") == "true"
+	status, h, out := ts.roundTrip(tb, req, b)
+	return status, out, h.Get("Idempotent-Replayed") == "true"
 }
 
 func TestIdempotencyKey(t *testing.T) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -154,18 +155,14 @@ func TestResultsCSV_HTTP(t *testing.T) {
 
 	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/results.csv", nil)
 	req.Header.Set("Authorization", "Bearer "+ts.admin)
-	resp, err := ts.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if got, want := resp.StatusCode, http.StatusOK; got != want {
+	status, h, out := ts.roundTrip(t, req, nil)
+	if got, want := status, http.StatusOK; got != want {
 		t.Fatalf("status = %d, want %d", got, want)
 	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+	if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Fatalf("Content-Type = %q, want text/csv", ct)
 	}
-	rows, err := csv.NewReader(resp.Body).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
 	if err != nil {
 		t.Fatalf("not CSV: %v", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -46,16 +45,8 @@ func (ts *testServer) postFrom(tb testing.TB, ip, path string, body any) answer 
 	if ip != "" {
 		req.Header.Set("X-Forwarded-For", ip)
 	}
-	resp, err := ts.client.Do(req)
-	if err != nil {
-		tb.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatalf("POST %s: read body: %v", path, err)
-	}
-	return answer{resp.StatusCode, resp.Header.Get("Retry-After"), out}
+	status, h, out := ts.roundTrip(tb, req, b)
+	return answer{status, h.Get("Retry-After"), out}
 }
 
 // loginFrom tries a login as the client at ip.

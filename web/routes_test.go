@@ -167,6 +167,10 @@ func routeTable(f *routeFixture) []routeCase {
 			method: "GET", pattern: "/metrics", want: everyone(ok),
 		},
 		{
+			rule:   "GET /openapi.json (public) → the OpenAPI document of this API",
+			method: "GET", pattern: "/api/v1/openapi.json", want: everyone(ok),
+		},
+		{
 			rule:   "POST /auth/register (public) → 201 {id}",
 			method: "POST", pattern: "/api/v1/auth/register",
 			body: func(testing.TB) any {
@@ -318,7 +322,7 @@ func routeTable(f *routeFixture) []routeCase {
 			method: "GET", pattern: "/api/v1/audit/verify", want: adminOnly(ok),
 		},
 		{
-			rule:   "POST /screens (admin) {name} → 201 {token}",
+			rule:   "POST /screens (admin) {name} → 201 {id, token}",
 			method: "POST", pattern: "/api/v1/screens",
 			body: func(testing.TB) any { return map[string]string{"name": "Hall " + ts.uniq()} },
 			want: adminOnly(created),
@@ -389,7 +393,7 @@ func TestRoutes_Authorization(t *testing.T) {
 				}
 				status, out := ts.do(t, tt.method, path, f.token(r), body)
 				if got := status; got != want {
-					t.Errorf("%s: %s %s = %d %.200s, want %d (API.md: %s)", r, tt.method, path, got, out, want, tt.rule)
+					t.Errorf("%s: %s %s = %d %.200s, want %d (the contract: %s)", r, tt.method, path, got, out, want, tt.rule)
 					continue
 				}
 				if status >= 400 {

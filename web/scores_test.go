@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// weighted is API.md's formula, written out: Σ weightᵢ·(scoreᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ weightᵢ × 100
+// weighted is the formula of docs/api.md, written out: Σ weightᵢ·(scoreᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ weightᵢ × 100
 // for cyber-security (innovation [0,10] weight 2, impact [1,5] weight 1).
 func weighted(innovation, impact float64) float64 {
 	return (2*(innovation-0)/(10-0) + 1*(impact-1)/(5-1)) / (2 + 1) * 100

@@ -15,16 +15,20 @@ import (
 func (ts *testServer) send(tb testing.TB, method, path, token, key string, body any) (int, http.Header, []byte) {
 	tb.Helper()
 	var r io.Reader
+	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		r = bytes.NewReader(b)
+		payload, r = b, bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, ts.URL+path, r)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -32,16 +36,7 @@ func (ts *testServer) send(tb testing.TB, method, path, token, key string, body 
 	if key != "" {
 		req.Header.Set(IdempotencyHeader, key)
 	}
-	resp, err := ts.client.Do(req)
-	if err != nil {
-		tb.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, out
+	return ts.roundTrip(tb, req, payload)
 }
 
 // keysHolding returns the Redis keys whose string value holds secret, as it is or inside the
@@ -188,14 +183,9 @@ func TestServer_TokenInQuery(t *testing.T) {
 		}
 		req.Header.Set("Connection", "Upgrade")
 		req.Header.Set("Upgrade", "websocket")
-		resp, err := ts.client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("GET %s?token=<admin> with upgrade headers = %d %.200s, want 401 (the public)", path, resp.StatusCode, out)
+		status, _, out := ts.roundTrip(t, req, nil)
+		if status != http.StatusUnauthorized {
+			t.Fatalf("GET %s?token=<admin> with upgrade headers = %d %.200s, want 401 (the public)", path, status, out)
 		}
 	}
 }

@@ -26,7 +26,7 @@ type Deps struct {
 	MetricsToken   string               // "": /metrics is open; else it needs this bearer token
 }
 
-// Server answers the API of ../shared/API.md.
+// Server answers the HTTP API that docs/openapi.yaml describes (and docs/api.md explains).
 type Server struct {
 	judging *judging.Service
 	tokens  *auth.Tokens
@@ -35,7 +35,8 @@ type Server struct {
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	metrics *metrics
-	scrape  []byte // SHA-256 of the metrics token; nil: /metrics is open
+	scrape  []byte     // SHA-256 of the metrics token; nil: /metrics is open
+	doc     openAPIDoc // GET /api/v1/openapi.json
 	engine  *gin.Engine
 }
 
@@ -57,6 +58,9 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if s.doc, err = newOpenAPIDoc(); err != nil {
+		return nil, err
+	}
 	if d.MetricsToken != "" {
 		sum := sha256.Sum256([]byte(d.MetricsToken))
 		s.scrape = sum[:]
@@ -96,6 +100,8 @@ func (s *Server) routes() {
 		owner     = s.auth.Require(judging.RoleAdmin, judging.RoleExhibitor)
 	)
 	api := e.Group("/api/v1", s.auth.Authenticate(), s.idempotent())
+	api.GET("/openapi.json", s.openAPI)
+
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/invite", s.acceptInvite)

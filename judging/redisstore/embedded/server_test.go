@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -342,6 +343,17 @@ return n`
 				cancel()
 				<-writing
 			}()
+			// Captures start once the writers have written, else a fast reader could take all
+			// its captures of an empty store before the writers are scheduled.
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				if n, _ := e.Client().Exists(ctx, "a").Result(); n == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the writers never wrote")
+				}
+				runtime.Gosched()
+			}
 			var seenBefore *known
 			seen := 0
 			for n := 0; n < 50; n++ {
