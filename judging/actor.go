@@ -3,7 +3,7 @@ package judging
 // Role is what a caller may do; every route names the roles it admits.
 type Role string
 
-// The roles of API.md. The zero Role is the public: no token.
+// The roles of the contract. The zero Role is the public: no token.
 const (
 	RoleAdmin     Role = "admin"
 	RoleJudge     Role = "judge"
@@ -12,7 +12,7 @@ const (
 	RoleVoter     Role = "voter"  // an audience member, by show badge
 )
 
-// Valid reports whether r is one of the roles of API.md.
+// Valid reports whether r is one of the roles of the contract.
 func (r Role) Valid() bool {
 	switch r {
 	case RoleAdmin, RoleJudge, RoleExhibitor, RoleScreen, RoleVoter:

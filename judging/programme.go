@@ -12,7 +12,7 @@ import (
 // TallyMethod is how a category turns its judges' totals into an entry's result.
 type TallyMethod string
 
-// The tally methods of API.md.
+// The tally methods a category may choose.
 const (
 	TallyMean        TallyMethod = "mean"
 	TallyTrimmedMean TallyMethod = "trimmed_mean" // drop one highest and one lowest from 5 judges up

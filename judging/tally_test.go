@@ -175,7 +175,7 @@ func TestTally(t *testing.T) {
 	})
 }
 
-// refRank is the plain reference: O(n²) counting, straight from API.md.
+// refRank is the plain reference: O(n²) counting, straight from the rule in docs/api.md.
 func refRank(scores []*float64) (ranks []int, ties []bool) {
 	ranks, ties = make([]int, len(scores)), make([]bool, len(scores))
 	for i, s := range scores {

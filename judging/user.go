@@ -24,7 +24,7 @@ type User struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// MinPasswordLen is the shortest password accepted (API.md: ≥ 10 chars).
+// MinPasswordLen is the shortest password accepted: 10 characters.
 const MinPasswordLen = 10
 
 // EmailKey canonicalises an email for "the same email": two addresses a person would read as
