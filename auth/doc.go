@@ -14,6 +14,4 @@
 //     (the same, or ?token= on the live feed's websocket upgrade) and Require (the roles a
 //     route admits: 401 for the public, 403 for a wrong role).
 //   - Argon2id: the password hash, stored as a PHC string that records its own parameters.
-//   - Dummy hash: a hash verified when a login names an unknown email, so that the answer
-//     takes as long as for a known one.
 package auth

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -122,23 +121,4 @@ func phcParam(s, prefix string, bits int) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(digits, 10, bits)
 	return n, err == nil
-}
-
-// dummyHashes holds one dummy hash per parameter set: Argon2id → func() string.
-var dummyHashes sync.Map
-
-// DummyHash returns a valid hash of a random password made once with a's parameters, so that
-// a login for an unknown email can do the same work as a real one. It panics if a's
-// parameters are unusable, which Hash would also refuse.
-func (a Argon2id) DummyHash() string {
-	f, _ := dummyHashes.LoadOrStore(a, sync.OnceValue(func() string {
-		secret := make([]byte, 32)
-		_, _ = rand.Read(secret) // crypto/rand.Read never fails (Go 1.24+)
-		h, err := a.Hash(base64.RawStdEncoding.EncodeToString(secret))
-		if err != nil {
-			panic(err)
-		}
-		return h
-	}))
-	return f.(func() string)()
 }

@@ -124,35 +124,6 @@ func TestArgon2id_Verify(t *testing.T) {
 	})
 }
 
-func TestArgon2id_DummyHash(t *testing.T) {
-	t.Run("OK", func(t *testing.T) {
-		// Same answer for unknown email: the dummy is a real hash with the same parameters,
-		// made once.
-		d := cheap.DummyHash()
-		p, _, _, ok := parsePHC(d)
-		if !ok || p != cheap {
-			t.Fatalf("DummyHash = %q, parsed %+v, %v; want cheap parameters", d, p, ok)
-		}
-		if got := cheap.DummyHash(); got != d {
-			t.Fatalf("second DummyHash = %q, want %q", got, d)
-		}
-		for _, pw := range []string{"", "password", d} {
-			if cheap.Verify(d, pw) {
-				t.Fatalf("Verify(dummy, %q) = true", pw)
-			}
-		}
-	})
-	t.Run("OK one per parameter set", func(t *testing.T) {
-		// Same answer for unknown email: each parameter set gets a dummy of its own cost.
-		other := cheap
-		other.Time = 2
-		p, _, _, ok := parsePHC(other.DummyHash())
-		if !ok || p != other {
-			t.Fatalf("DummyHash for %+v parsed as %+v, %v", other, p, ok)
-		}
-	})
-}
-
 func TestDefaultArgon2id(t *testing.T) {
 	// OWASP's argon2id: m=19456 KiB, t=2, p=1, 32-byte key, 16-byte salt.
 	a := DefaultArgon2id()

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -372,12 +375,72 @@ func TestConfig_String(t *testing.T) {
 	}
 }
 
+// documented lists the settings the README's configuration table names, written out here
+// rather than read from the settings table, so that a setting missing from the help (or one the
+// help has and nobody documented) fails TestUsage. Each variable's flag is its name in
+// kebab-case without AWARDS_ (see flagOf).
+var documented = []struct{ env, def string }{
+	{"AWARDS_ADDR", ":8080"},
+	{"AWARDS_REDIS_URL", ""},
+	{"AWARDS_REDIS_CLUSTER", ""},
+	{"AWARDS_DATA_DIR", "./data"},
+	{"AWARDS_JWT_SECRET", ""},
+	{"AWARDS_ADMIN_EMAIL", ""},
+	{"AWARDS_ADMIN_PASSWORD", ""},
+	{"AWARDS_PROGRAMME", ""},
+	{"AWARDS_ALLOWED_ORIGINS", ""},
+	{"AWARDS_TRUSTED_PROXIES", ""},
+	{"AWARDS_MAX_LIVE", "20000"},
+	{"AWARDS_PUBLIC_URL", "http://localhost:8080"},
+	{"AWARDS_LOG_LEVEL", "info"},
+	{"AWARDS_METRICS_TOKEN", ""},
+	{"AWARDS_DEMO", ""},
+}
+
+// flagOnly are the flags with no variable.
+var flagOnly = []string{"version", "healthcheck", "help"}
+
+// flagOf is a variable's flag: AWARDS_MAX_LIVE → max-live.
+func flagOf(env string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(env, "AWARDS_"), "_", "-"))
+}
+
 func TestUsage(t *testing.T) {
-	u := Usage()
-	for _, s := range settings {
-		if !strings.Contains(u, "--"+s.flag) || (s.env != "" && !strings.Contains(u, s.env)) {
-			t.Errorf("Usage() misses --%s or %s:\n%s", s.flag, s.env, u)
+	// --help lists every documented setting, once, as its kebab-case flag with its variable
+	// and its default, and no flag that is not documented.
+	lines := strings.Split(Usage(), "\n")
+	help := map[string]string{} // flag → the line that explains it
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "  -") || i+1 == len(lines) {
+			continue
 		}
+		head := strings.Fields(strings.TrimPrefix(line, "  -h, "))[0]
+		flag := strings.TrimPrefix(head, "--")
+		if _, dup := help[flag]; dup || flag == head {
+			t.Errorf("Usage() has %q twice or not as --flag", line)
+		}
+		help[flag] = lines[i+1]
+	}
+	want := slices.Clone(flagOnly)
+	for _, d := range documented {
+		flag := flagOf(d.env)
+		want = append(want, flag)
+		text, ok := help[flag]
+		if !ok {
+			t.Errorf("Usage() does not list --%s (%s)", flag, d.env)
+			continue
+		}
+		if !strings.Contains(text, "("+d.env) {
+			t.Errorf("Usage() for --%s does not name %s: %q", flag, d.env, text)
+		}
+		if d.def != "" && !strings.Contains(text, "default "+strconv.Quote(d.def)) {
+			t.Errorf("Usage() for --%s does not give its default %q: %q", flag, d.def, text)
+		}
+	}
+	got := slices.Sorted(maps.Keys(help))
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the flags Usage() lists (-documented +listed):\n%s", diff)
 	}
 }
 
@@ -390,8 +453,9 @@ func TestConfig_SlogLevel(t *testing.T) {
 }
 
 // FuzzLoad checks, for any one variable and any one argument: Load never panics, every error
-// is one line starting with "config: ", what loads validates, and String never shows the JWT
-// secret, the admin password or the metrics token.
+// is one line starting with "config: ", a documented variable is read like its flag (the same
+// value gives the same config or the same error) and any other variable is ignored, and
+// String never shows the JWT secret, the admin password or the metrics token.
 func FuzzLoad(f *testing.F) {
 	f.Add("AWARDS_ADDR", ":8080", "--max-live=5")
 	f.Add("AWARDS_REDIS_URL", "redis://:pw@redis:6379/0", "--redis-cluster=r1:7000")
@@ -400,22 +464,31 @@ func FuzzLoad(f *testing.F) {
 	f.Add("AWARDS_PROGRAMME", "/no/such\nfile", "--public-url=http://h/")
 	f.Add("AWARDS_DEMO", "1", "--healthcheck")
 	f.Add("AWARDS_METRICS_TOKEN", "scrape-me", "--metrics-token=x\ty")
+	f.Add("AWARDS_LOG_LEVEL", "WARN", "--version")
+	f.Add("AWARDS_MAX_LIVE", "0x10", "--addr=:1")
+	f.Add("AWARDS_NO_SUCH_SETTING", "1", "--log-level=debug")
 	f.Fuzz(func(t *testing.T, key, value, arg string) {
 		c, err := Load([]string{arg}, env(map[string]string{key: value}))
-		if err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return
-			}
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
 			if msg := err.Error(); !strings.HasPrefix(msg, "config: ") || strings.ContainsAny(msg, "\r\n") {
 				t.Fatalf("error %q: want one line starting with \"config: \"", msg)
 			}
-			return
 		}
-		if !c.Version && !c.Healthcheck {
-			if err := c.Validate(); err != nil {
-				t.Fatalf("Load accepted what Validate rejects: %v", err)
-			}
+
+		// The same setting given the other way: as its flag (before arg, which still wins),
+		// or, for a variable that is not a setting, not at all.
+		other, otherArgs := "not at all", []string{arg}
+		if value != "" && slices.ContainsFunc(documented, func(d struct{ env, def string }) bool { return d.env == key }) {
+			other, otherArgs = "as --"+flagOf(key), []string{"--" + flagOf(key) + "=" + value, arg}
 		}
+		c2, err2 := Load(otherArgs, env(nil))
+		if fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("%s=%q with %q: error %v; given %s: error %v", key, value, arg, err, other, err2)
+		}
+		if diff := cmp.Diff(c, c2); diff != "" {
+			t.Fatalf("%s=%q with %q, and given %s, load differently (-variable +other):\n%s", key, value, arg, other, diff)
+		}
+
 		masked := c
 		masked.JWTSecret, masked.AdminPassword, masked.MetricsToken = mask(c.JWTSecret), mask(c.AdminPassword), mask(c.MetricsToken)
 		if c.String() != masked.String() {

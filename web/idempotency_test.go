@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -125,16 +127,28 @@ func (ts *testServer) idemServer(tb testing.TB, idem Idempotency, handler gin.Ha
 // whether the answer was a replay.
 func (ts *testServer) postKey(tb testing.TB, url, key string) (int, bool) {
 	tb.Helper()
-	req, _ := http.NewRequest("POST", url, strings.NewReader("{}"))
+	status, replayed, _, err := ts.sendKey(url, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return status, replayed
+}
+
+// sendKey is postKey without a testing.TB, for goroutines, with the body of the answer.
+func (ts *testServer) sendKey(url, key string) (status int, replayed bool, body []byte, err error) {
+	req, err := http.NewRequest("POST", url, strings.NewReader("{}"))
+	if err != nil {
+		return 0, false, nil, err
+	}
 	req.Header.Set("Authorization", "Bearer "+ts.admin)
 	req.Header.Set(IdempotencyHeader, key)
 	resp, err := ts.client.Do(req)
 	if err != nil {
-		tb.Fatal(err)
+		return 0, false, nil, err
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true"
+	body, err = io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true", body, err
 }
 
 // idemKey is the Redis key under which the admin's Idempotency-Key key is kept.
@@ -163,6 +177,88 @@ func TestIdempotencyKey_Release(t *testing.T) {
 		}
 		if s, replayed := ts.postKey(t, url, "panic-1"); s != http.StatusCreated || !replayed || calls.Load() != 2 {
 			t.Fatalf("a third try = %d (replayed %v, %d calls), want the second run's 201 replayed", s, replayed, calls.Load())
+		}
+	})
+
+	t.Run("OK/a 5xx answer is forgotten", func(t *testing.T) {
+		// A response of 5xx is not kept: the reservation is released and a retry with the
+		// same key runs the request again; what that run answers is kept.
+		for _, failed := range []int{http.StatusInternalServerError, http.StatusServiceUnavailable} {
+			key := fmt.Sprintf("5xx-%d", failed)
+			var calls atomic.Int64
+			url := ts.idemServer(t, ts.srv.idem, func(c *gin.Context) {
+				if calls.Add(1) == 1 {
+					c.AbortWithStatusJSON(failed, errorBody{errorDetail{"unavailable", "The store does not answer."}})
+					return
+				}
+				c.JSON(http.StatusCreated, gin.H{"ok": true})
+			})
+			if s, _ := ts.postKey(t, url, key); s != failed {
+				t.Fatalf("the first request = %d, want %d", s, failed)
+			}
+			if n, err := ts.rdb.Exists(context.Background(), ts.idemKey(key)).Result(); err != nil || n != 0 {
+				t.Fatalf("after a %d the key is still held (%d, %v)", failed, n, err)
+			}
+			if s, replayed := ts.postKey(t, url, key); s != http.StatusCreated || replayed || calls.Load() != 2 {
+				t.Fatalf("the retry after a %d = %d (replayed %v, %d calls), want 201 from a second run", failed, s, replayed, calls.Load())
+			}
+			if s, replayed := ts.postKey(t, url, key); s != http.StatusCreated || !replayed || calls.Load() != 2 {
+				t.Fatalf("a third try = %d (replayed %v, %d calls), want the second run's 201 replayed", s, replayed, calls.Load())
+			}
+		}
+	})
+
+	t.Run("ErrConflict/the same key while its first request runs", func(t *testing.T) {
+		// A request whose Idempotency-Key belongs to a request still running → 409
+		// request_in_progress, without running; once the first ends, its answer is replayed.
+		started, unblock := make(chan struct{}), make(chan struct{})
+		var calls atomic.Int64
+		url := ts.idemServer(t, ts.srv.idem, func(c *gin.Context) {
+			if calls.Add(1) == 1 {
+				close(started)
+				<-unblock
+			}
+			c.JSON(http.StatusCreated, gin.H{"ok": true})
+		})
+		release := sync.OnceFunc(func() { close(unblock) })
+		t.Cleanup(release) // before the server's Close, which waits for the blocked request
+
+		first := make(chan error, 1)
+		go func() {
+			s, _, body, err := ts.sendKey(url, "running-1")
+			if err == nil && s != http.StatusCreated {
+				err = fmt.Errorf("the first request = %d %s, want 201", s, body)
+			}
+			first <- err
+		}()
+		select {
+		case <-started:
+		case err := <-first:
+			t.Fatalf("the first request ended before its handler blocked: %v", err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the first request's handler did not start within 30 s")
+		}
+
+		s, replayed, body, err := ts.sendKey(url, "running-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != http.StatusConflict || replayed {
+			t.Fatalf("the same key while the first runs = %d %s (replayed %v), want 409 request_in_progress", s, body, replayed)
+		}
+		if code, _ := errorOf(t, body); code != "request_in_progress" {
+			t.Fatalf("the same key while the first runs = 409 %s, want the code request_in_progress", body)
+		}
+		if got := calls.Load(); got != 1 {
+			t.Fatalf("the handler ran %d times, want once", got)
+		}
+
+		release()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if s, replayed := ts.postKey(t, url, "running-1"); s != http.StatusCreated || !replayed || calls.Load() != 1 {
+			t.Fatalf("the same key after the first ended = %d (replayed %v, %d calls), want its 201 replayed", s, replayed, calls.Load())
 		}
 	})
 

@@ -2,6 +2,9 @@ package redistest_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,13 +85,33 @@ func TestServer(t *testing.T) {
 }
 
 func TestEmbedded(t *testing.T) {
-	// Embedded reports the backend the helper uses, and never changes within a process.
-	first := redistest.Embedded()
-	redistest.New(t)
-	if got := redistest.Embedded(); got != first {
-		t.Fatalf("Embedded() = %v after New, was %v", got, first)
+	// Embedded reports the backend New really starts: the in-process miniredis when
+	// AWARDS_TEST_REDIS=embedded is set or no redis-server is on PATH, else a redis-server
+	// child process.
+	ctx := context.Background()
+	_, noServer := exec.LookPath("redis-server")
+	forced := os.Getenv("AWARDS_TEST_REDIS") == "embedded"
+	if got, want := redistest.Embedded(), forced || noServer != nil; got != want {
+		t.Fatalf("Embedded() = %v with AWARDS_TEST_REDIS=%q and redis-server lookup %v, want %v",
+			got, os.Getenv("AWARDS_TEST_REDIS"), noServer, want)
 	}
-	t.Logf("Embedded() = %v", first)
+	// Only a real redis-server reports its process in INFO server; miniredis has no such section.
+	info, err := redistest.New(t).Info(ctx, "server").Result()
+	pid := -1
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			pid, _ = strconv.Atoi(v)
+		}
+	}
+	if redistest.Embedded() {
+		if err == nil {
+			t.Fatalf("Embedded() = true, but the server answers INFO server like a redis-server: %q", info)
+		}
+		return
+	}
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		t.Fatalf("Embedded() = false, but INFO server = %v, process_id %d (this process is %d): want a redis-server child", err, pid, os.Getpid())
+	}
 }
 
 func BenchmarkNew(b *testing.B) {
