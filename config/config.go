@@ -81,7 +81,7 @@ var settings = []setting{
 	{"AWARDS_ALLOWED_ORIGINS", "allowed-origins", "", "list", "extra origins allowed to open the live feed, comma-separated scheme://host[:port]",
 		func(c *Config, s string) error { c.AllowedOrigins = splitList(s); return nil }},
 	{"AWARDS_TRUSTED_PROXIES", "trusted-proxies", "", "list", "proxies whose X-Forwarded-For is believed, comma-separated CIDRs or IPs",
-		func(c *Config, s string) error { c.TrustedProxies = normalizeProxies(splitList(s)); return nil }},
+		func(c *Config, s string) error { c.TrustedProxies = normaliseProxies(splitList(s)); return nil }},
 	{"AWARDS_MAX_LIVE", "max-live", "20000", "int", "live connections one instance accepts",
 		func(c *Config, s string) error {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -432,9 +432,9 @@ func validProxy(s string) bool {
 	return err == nil
 }
 
-// normalizeProxies writes a bare IP as its one-address CIDR and a CIDR in its masked form;
+// normaliseProxies writes a bare IP as its one-address CIDR and a CIDR in its masked form;
 // anything else is left for Validate to name.
-func normalizeProxies(list []string) []string {
+func normaliseProxies(list []string) []string {
 	for i, s := range list {
 		if p, err := netip.ParsePrefix(s); err == nil {
 			list[i] = p.Masked().String()

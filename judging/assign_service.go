@@ -46,12 +46,11 @@ type AssignResult struct {
 // MaxJudgesPerEntry bounds an auto-assignment's judges_per_entry.
 const MaxJudgesPerEntry = 50
 
-// AutoAssign tops every submitted entry up to judgesPerEntry judges of its category, never a
-// conflicted or recused judge, spreading load evenly. Existing assignments are kept (with or
-// without scores), so running it again changes nothing and a judge's queue never shrinks
-// under them. Entries of revealed categories are left out (their assignments still count in
-// the load); a reveal racing the call is refused by the store (ErrCategoryRevealed).
+// AutoAssign tops every submitted entry of an unrevealed category up to judgesPerEntry judges,
+// keeping existing assignments, so that running it again changes nothing.
 func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (AssignResult, error) {
+	// Assignments of revealed categories still count in the load; a reveal racing the call is
+	// refused by the store (ErrCategoryRevealed).
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return AssignResult{}, err
 	}
@@ -115,11 +114,10 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 	return res, nil
 }
 
-// Assign asks one judge to score one entry. It is a conflict (ErrConflictOfInterest) when the
-// judge is affiliated with the entry's company or recused from it; adding an existing
-// assignment again changes nothing. Once the entry's category is revealed it is
-// ErrCategoryRevealed, checked after the judge and entry exist and before the other conflicts.
+// Assign asks one judge to score one entry, unless the judge is affiliated with its company
+// or recused from it; adding an existing assignment again changes nothing.
 func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
+	// A revealed category is checked after the judge and entry exist, before other conflicts.
 	j, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
 		return err
@@ -150,9 +148,8 @@ func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
 	return nil
 }
 
-// Unassign ends an assignment; a score the judge gave the entry stops counting (it stays in
-// the audit trail). Ending one that is not there changes nothing. Once the entry's category
-// is revealed it is ErrCategoryRevealed, even for a pair that is not assigned.
+// Unassign ends an assignment, and a score the judge gave the entry stops counting (it stays
+// in the audit trail); ending one that is not there changes nothing.
 func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	_, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
@@ -165,9 +162,7 @@ func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 }
 
 // Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
-// for good and any score they gave it stops counting. Once the entry's category is revealed
-// it is ErrCategoryRevealed (a repeat too); an entry the judge is neither assigned to nor
-// recused from stays ErrNotFound.
+// for good and any score they gave it stops counting.
 func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return err

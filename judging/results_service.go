@@ -45,9 +45,7 @@ type Results struct {
 }
 
 // Results returns the rankings the caller may see: an admin every category with its
-// normalised ranking; anyone else only revealed categories, and of a category being revealed
-// step by step only the places shown so far. Sealed categories carry no ranking and cost no
-// read of their entries.
+// normalised ranking, anyone else what has been revealed so far.
 func (s *Service) Results(ctx context.Context, a Actor) (Results, error) {
 	p, _, err := s.programme(ctx)
 	if err != nil {
