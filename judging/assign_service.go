@@ -16,10 +16,27 @@ type Assignments interface {
 	// many it added. It adds none and returns ErrCategoryRevealed if one of their categories
 	// is frozen (checked per batch of a few hundred, each batch atomic).
 	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
-	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
+	// Withdraw ends an assignment (a recusal also blocks the pair for good) and stops its score
 	// counting, recording that in the audit trail with who did it. It reports whether an
 	// assignment existed; ErrCategoryRevealed (and nothing changed) if the category is frozen.
-	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
+	Withdraw(ctx context.Context, w Withdrawal) (bool, error)
+}
+
+// Withdrawal is an assignment ended: by an admin who unassigned it, or by its judge, who
+// recused and so is never assigned to the entry again.
+type Withdrawal struct {
+	CategoryAssignment
+	Recuse bool
+	By     string // the user who ended it
+	At     time.Time
+}
+
+// Reason is how the audit trail names the withdrawal: "recused" or "unassigned".
+func (w Withdrawal) Reason() string {
+	if w.Recuse {
+		return "recused"
+	}
+	return "unassigned"
 }
 
 // CategoryAssignment is an assignment with the category of its entry, which the store keys
@@ -158,7 +175,7 @@ func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
-	return s.withdraw(ctx, a, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
+	return s.withdraw(ctx, Withdrawal{CategoryAssignment: CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, By: a.ID})
 }
 
 // Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
@@ -188,14 +205,17 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
-	return s.withdraw(ctx, a, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
+	ca := CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}
+	return s.withdraw(ctx, Withdrawal{CategoryAssignment: ca, Recuse: true, By: a.ID})
 }
 
-func (s *Service) withdraw(ctx context.Context, by Actor, ca CategoryAssignment, reason string) error {
-	if _, err := s.assignments.Withdraw(ctx, ca, reason, by.ID, s.clock.Now().UTC()); err != nil {
+// withdraw ends an assignment now and announces the change.
+func (s *Service) withdraw(ctx context.Context, w Withdrawal) error {
+	w.At = s.clock.Now().UTC()
+	if _, err := s.assignments.Withdraw(ctx, w); err != nil {
 		return err
 	}
-	s.publish(ctx, Event{Type: EventTally, CategoryID: ca.CategoryID}, Event{Type: EventProgress, CategoryID: ca.CategoryID})
+	s.publish(ctx, Event{Type: EventTally, CategoryID: w.CategoryID}, Event{Type: EventProgress, CategoryID: w.CategoryID})
 	return nil
 }
 
