@@ -9,14 +9,21 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// writeCSV answers text/csv. Cells a spreadsheet would run as a formula (= + - @ first) get a
-// leading apostrophe: titles come from exhibitors.
+// byteOrderMark starts every CSV: without it Excel reads the file in the machine's legacy code
+// page, and "Sécurité" comes out as "SÃ©curitÃ©".
+const byteOrderMark = "\uFEFF"
+
+// writeCSV answers text/csv as a spreadsheet opens it right: UTF-8 with a byte-order mark, CRLF
+// line ends (RFC 4180). Cells a spreadsheet would run as a formula (= + - @ first) get a
+// leading apostrophe: titles and comments come from users.
 func writeCSV(c *gin.Context, name string, rows [][]string) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
+	_, _ = c.Writer.WriteString(byteOrderMark)
 	w := csv.NewWriter(c.Writer)
+	w.UseCRLF = true
 	for _, r := range rows {
 		for i, cell := range r {
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
