@@ -39,6 +39,12 @@ func (w Withdrawal) Reason() string {
 	return "unassigned"
 }
 
+// Assignment is one judge asked to score one entry.
+type Assignment struct {
+	JudgeID string `json:"judge_id"`
+	EntryID string `json:"entry_id"`
+}
+
 // CategoryAssignment is an assignment with the category of its entry, which the store keys
 // progress by.
 type CategoryAssignment struct {
