@@ -36,9 +36,8 @@ func NewMiddleware(t *Tokens, users Users, fail func(c *gin.Context, err error))
 // actorKey is the Gin context key under which Authenticate stores the actor.
 type actorKey struct{}
 
-// Authenticate reads "Authorization: Bearer <JWT>". No token → the public actor and the
-// request goes on; a bad token, or one whose user CheckActor rejects → fail and abort. It never
-// reads ?token= (see AuthenticateLive), so a token in a URL is not a credential anywhere else.
+// Authenticate puts the actor of "Authorization: Bearer <JWT>" in the context, the public one
+// if there is no token; a bad token is refused. It never reads ?token= (AuthenticateLive does).
 func (m *Middleware) Authenticate() gin.HandlerFunc { return m.authenticate(false) }
 
 // AuthenticateLive is Authenticate for the live feed's route: on a websocket upgrade without

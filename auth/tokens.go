@@ -17,8 +17,10 @@ const TokenTTL = 12 * time.Hour
 const (
 	tokenIssuer   = "awards"
 	tokenAudience = "awards"
-	minSecretLen  = 32
 )
+
+// MinSecretLen is the shortest JWT signing secret accepted, in bytes (HS256 wants 256 bits).
+const MinSecretLen = 32
 
 // Tokens issues and verifies the service's JWTs: HS256, iss and aud "awards", exp required.
 type Tokens struct {
@@ -35,10 +37,10 @@ func WithClock(now func() time.Time) Option {
 	return func(t *Tokens) { t.now = now }
 }
 
-// NewTokens refuses a secret shorter than 32 bytes.
+// NewTokens refuses a secret shorter than MinSecretLen bytes.
 func NewTokens(secret []byte, opts ...Option) (*Tokens, error) {
-	if len(secret) < minSecretLen {
-		return nil, fmt.Errorf("auth: the JWT secret has %d bytes, it needs at least %d", len(secret), minSecretLen)
+	if len(secret) < MinSecretLen {
+		return nil, fmt.Errorf("auth: the JWT secret has %d bytes, it needs at least %d", len(secret), MinSecretLen)
 	}
 	t := &Tokens{secret: append([]byte(nil), secret...), now: time.Now}
 	for _, o := range opts {

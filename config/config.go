@@ -1,12 +1,13 @@
 // Package config reads the service's settings and the programmes it ships with.
 //
 // Glossary:
-//   - Config: the settings of one process, from the AWARDS_* environment variables (the
-//     README's configuration table), then flags of the same name in kebab-case (a flag wins over the environment).
+//   - Config: the settings of one process, from the AWARDS_* environment variables, then flags
+//     of the same name in kebab-case (a flag wins over the environment).
+//   - Setting: one entry of the settings table: its variable, flag, default, help, and how its
+//     text is read and checked. Load, Validate, Usage, String and the README's table all come
+//     from that one table.
 //   - Programme file: a YAML file in the shape of judging.Programme, read strictly.
 //   - Milipol 2023: the built-in programme of the Milipol Paris 2023 innovation awards.
-//   - Demo: the data `awards --demo` loads: the Milipol programme moved to now, fictional
-//     exhibitors and their entries, judges and a ceremony screen.
 package config
 
 import (
@@ -27,90 +28,234 @@ import (
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/awards-dev/awards/auth"
+	"github.com/awards-dev/awards/judging"
 )
 
-// Config is the service's configuration: AWARDS_* environment variables, then flags of the
-// same name in kebab-case (flags win).
+// Config is the service's configuration; settings lists where each field comes from.
 type Config struct {
-	Addr           string   // AWARDS_ADDR, --addr, default ":8080"
-	RedisURL       string   // AWARDS_REDIS_URL, --redis-url (redis:// or rediss://); empty: embedded store
-	RedisCluster   []string // AWARDS_REDIS_CLUSTER, --redis-cluster, comma-separated host:port
-	DataDir        string   // AWARDS_DATA_DIR, --data-dir, default "./data"
-	JWTSecret      string   // AWARDS_JWT_SECRET, --jwt-secret, ≥ 32 bytes when set
-	AdminEmail     string   // AWARDS_ADMIN_EMAIL, --admin-email
-	AdminPassword  string   // AWARDS_ADMIN_PASSWORD, --admin-password (≥ 10 chars; both or neither)
-	Programme      string   // AWARDS_PROGRAMME, --programme: path to a programme YAML file (must exist)
-	AllowedOrigins []string // AWARDS_ALLOWED_ORIGINS, --allowed-origins: http(s) origins, scheme://host[:port]
-	TrustedProxies []string // AWARDS_TRUSTED_PROXIES, --trusted-proxies: CIDRs (a bare IP becomes /32 or /128)
-	MaxLive        int      // AWARDS_MAX_LIVE, --max-live, default 20000, > 0
-	PublicURL      string   // AWARDS_PUBLIC_URL, --public-url, default "http://localhost:8080", no trailing slash
-	LogLevel       string   // AWARDS_LOG_LEVEL, --log-level: debug|info|warn|error, default info
-	MetricsToken   string   // AWARDS_METRICS_TOKEN, --metrics-token: when set, GET /metrics needs it as a bearer token
-	Demo           bool     // --demo (or AWARDS_DEMO=1): load the demo programme and accounts
-	Version        bool     // --version: print the version and exit
-	Healthcheck    bool     // --healthcheck: GET /healthz on this instance and exit 0 (up) or 1
+	Addr           string
+	RedisURL       string
+	RedisCluster   []string
+	DataDir        string
+	JWTSecret      string
+	AdminEmail     string
+	AdminPassword  string
+	Programme      string
+	AllowedOrigins []string
+	TrustedProxies []string
+	MaxLive        int
+	PublicURL      string
+	PollShards     int
+	LogLevel       string
+	MetricsToken   string
+	Demo           bool
+	Version        bool
+	Healthcheck    bool
 }
 
-// setting is one configuration value: its variable, its flag, its default and how it is read.
+// setting is one configuration value: where it is read from, its default and help, how its
+// text is read into a Config, the rule it must then follow, and how the startup log shows it.
 type setting struct {
 	env, flag string // env is "" for a flag-only setting
 	def       string
-	kind      string // shown in the help: "string", "list", "int" or "" for a boolean
-	usage     string
-	apply     func(c *Config, raw string) error // the error names the rule, not the setting
+	kind      string // shown in the help: "string", "list", "int", or "" for a boolean
+	help      string // one line; `code` in backticks, which --help leaves out
+	unused    string // why the setting does nothing yet, or ""
+	secret    bool   // masked in String and LogValue
+	parse     func(c *Config, raw string) error
+	check     func(c Config) error      // nil: any value parse accepts
+	show      func(c Config) slog.Value // nil: not logged
 }
 
-// settings lists every setting in the order of the help text.
-var settings = []setting{
-	{"AWARDS_ADDR", "addr", ":8080", "string", "listen address, host:port",
-		func(c *Config, s string) error { c.Addr = strings.TrimSpace(s); return nil }},
-	{"AWARDS_REDIS_URL", "redis-url", "", "string", "one Redis server, redis://… or rediss://…; empty: the embedded store",
-		func(c *Config, s string) error { c.RedisURL = strings.TrimSpace(s); return nil }},
-	{"AWARDS_REDIS_CLUSTER", "redis-cluster", "", "list", "Redis Cluster seed addresses, comma-separated host:port",
-		func(c *Config, s string) error { c.RedisCluster = splitList(s); return nil }},
-	{"AWARDS_DATA_DIR", "data-dir", "./data", "string", "where the embedded store keeps its snapshot",
-		func(c *Config, s string) error { c.DataDir = s; return nil }},
-	{"AWARDS_JWT_SECRET", "jwt-secret", "", "string", "HS256 signing secret, at least 32 bytes; empty: generated once and kept in the store; prefer the environment",
-		func(c *Config, s string) error { c.JWTSecret = s; return nil }},
-	{"AWARDS_ADMIN_EMAIL", "admin-email", "", "string", "create this admin at start if no admin exists",
-		func(c *Config, s string) error { c.AdminEmail = strings.TrimSpace(s); return nil }},
-	{"AWARDS_ADMIN_PASSWORD", "admin-password", "", "string", "that admin's password, at least 10 characters; prefer the environment",
-		func(c *Config, s string) error { c.AdminPassword = s; return nil }},
-	{"AWARDS_PROGRAMME", "programme", "", "string", "programme YAML file loaded at start if no programme exists",
-		func(c *Config, s string) error { c.Programme = strings.TrimSpace(s); return nil }},
-	{"AWARDS_ALLOWED_ORIGINS", "allowed-origins", "", "list", "extra origins allowed to open the live feed, comma-separated scheme://host[:port]",
-		func(c *Config, s string) error { c.AllowedOrigins = splitList(s); return nil }},
-	{"AWARDS_TRUSTED_PROXIES", "trusted-proxies", "", "list", "proxies whose X-Forwarded-For is believed, comma-separated CIDRs or IPs",
-		func(c *Config, s string) error { c.TrustedProxies = normalizeProxies(splitList(s)); return nil }},
-	{"AWARDS_MAX_LIVE", "max-live", "20000", "int", "live connections one instance accepts",
-		func(c *Config, s string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil {
-				return fmt.Errorf("must be a positive integer, got %q", s)
-			}
-			c.MaxLive = n
-			return nil
-		}},
-	{"AWARDS_PUBLIC_URL", "public-url", "http://localhost:8080", "string", "the address visitors use, for links and QR codes",
-		func(c *Config, s string) error {
-			c.PublicURL = strings.TrimRight(strings.TrimSpace(s), "/")
-			return nil
-		}},
-	{"AWARDS_LOG_LEVEL", "log-level", "info", "string", "debug, info, warn or error",
-		func(c *Config, s string) error { c.LogLevel = strings.ToLower(strings.TrimSpace(s)); return nil }},
-	{"AWARDS_METRICS_TOKEN", "metrics-token", "", "string", "when set, GET /metrics needs \"Authorization: Bearer <this>\" (else 401); empty: open; prefer the environment",
-		func(c *Config, s string) error { c.MetricsToken = s; return nil }},
-	{"AWARDS_DEMO", "demo", "false", "", "load the built-in demo programme and accounts and print their credentials",
-		func(c *Config, s string) error { return parseBool(&c.Demo, s) }},
-	{"", "version", "false", "", "print the version and exit",
-		func(c *Config, s string) error { return parseBool(&c.Version, s) }},
-	{"", "healthcheck", "false", "", "check that this instance answers GET /healthz, exit 0 if so, 1 if not",
-		func(c *Config, s string) error { return parseBool(&c.Healthcheck, s) }},
+// settings lists every setting in the order of the help text and the README's table. An
+// error of parse or check names the rule broken; Load and Validate put the setting in front.
+// It is filled by init, since rules that involve two settings name the other through byFlag.
+var settings []setting
+
+func init() {
+	settings = []setting{
+		{env: "AWARDS_ADDR", flag: "addr", def: ":8080", kind: "string", help: "listen address, `host:port`",
+			parse: func(c *Config, s string) error { c.Addr = strings.TrimSpace(s); return nil },
+			check: func(c Config) error { return quoted(c.Addr, checkHostPort(c.Addr, false)) },
+			show:  func(c Config) slog.Value { return slog.StringValue(c.Addr) }},
+		{env: "AWARDS_REDIS_URL", flag: "redis-url", kind: "string", help: "one Redis server, `redis://…` or `rediss://…`; empty: the embedded store",
+			parse: func(c *Config, s string) error { c.RedisURL = strings.TrimSpace(s); return nil },
+			check: func(c Config) error {
+				if c.RedisURL == "" {
+					return nil
+				}
+				if err := checkRedisURL(c.RedisURL); err != nil {
+					return err
+				}
+				if len(c.RedisCluster) > 0 {
+					return fmt.Errorf("and %s cannot both be set: use one server or one cluster", label(byFlag("redis-cluster")))
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(redactURL(c.RedisURL)) }},
+		{env: "AWARDS_REDIS_CLUSTER", flag: "redis-cluster", kind: "list", help: "Redis Cluster seed addresses, comma-separated `host:port`",
+			parse: func(c *Config, s string) error { c.RedisCluster = splitList(s); return nil },
+			check: func(c Config) error {
+				for _, seed := range c.RedisCluster {
+					if err := checkHostPort(seed, true); err != nil {
+						return fmt.Errorf("seed %q %v", seed, err)
+					}
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(strings.Join(c.RedisCluster, ",")) }},
+		{env: "AWARDS_DATA_DIR", flag: "data-dir", def: "./data", kind: "string", help: "where the embedded store keeps its snapshot",
+			parse: func(c *Config, s string) error { c.DataDir = s; return nil },
+			check: func(c Config) error {
+				if strings.TrimSpace(c.DataDir) == "" {
+					return errors.New("must not be empty")
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.DataDir) }},
+		{env: "AWARDS_JWT_SECRET", flag: "jwt-secret", kind: "string", secret: true,
+			help:  fmt.Sprintf("HS256 signing secret, at least %d bytes; empty: generated once and kept in the store; prefer the environment", auth.MinSecretLen),
+			parse: func(c *Config, s string) error { c.JWTSecret = s; return nil },
+			check: func(c Config) error {
+				if c.JWTSecret != "" && len(c.JWTSecret) < auth.MinSecretLen {
+					return fmt.Errorf("must be at least %d bytes, got %d", auth.MinSecretLen, len(c.JWTSecret))
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.JWTSecret) }},
+		{env: "AWARDS_ADMIN_EMAIL", flag: "admin-email", kind: "string", help: "create this admin at start if no admin exists; set with the password",
+			parse: func(c *Config, s string) error { c.AdminEmail = strings.TrimSpace(s); return nil },
+			check: func(c Config) error {
+				switch {
+				case c.AdminEmail == "":
+					return nil
+				case c.AdminPassword == "":
+					return fmt.Errorf("is set but %s is not: set both or neither", label(byFlag("admin-password")))
+				}
+				if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail {
+					return fmt.Errorf("must be a plain email address such as admin@example.org, got %q", c.AdminEmail)
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.AdminEmail) }},
+		{env: "AWARDS_ADMIN_PASSWORD", flag: "admin-password", kind: "string", secret: true,
+			help:  fmt.Sprintf("that admin's password, at least %d characters; prefer the environment", judging.MinPasswordLen),
+			parse: func(c *Config, s string) error { c.AdminPassword = s; return nil },
+			check: func(c Config) error {
+				switch {
+				case c.AdminPassword == "":
+					return nil
+				case c.AdminEmail == "":
+					return fmt.Errorf("is set but %s is not: set both or neither", label(byFlag("admin-email")))
+				}
+				if n := utf8.RuneCountInString(c.AdminPassword); n < judging.MinPasswordLen {
+					return fmt.Errorf("must be at least %d characters, got %d", judging.MinPasswordLen, n)
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.AdminPassword) }},
+		{env: "AWARDS_PROGRAMME", flag: "programme", kind: "string", help: "programme YAML file loaded at start if no programme exists (see `config/milipol-2023.yaml`)",
+			parse: func(c *Config, s string) error { c.Programme = strings.TrimSpace(s); return nil },
+			check: func(c Config) error {
+				if c.Programme == "" {
+					return nil
+				}
+				return checkFile(c.Programme)
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.Programme) }},
+		{env: "AWARDS_ALLOWED_ORIGINS", flag: "allowed-origins", kind: "list", unused: "the live feed is not built",
+			help:  "extra origins allowed to open the live feed, comma-separated `scheme://host[:port]`",
+			parse: func(c *Config, s string) error { c.AllowedOrigins = splitList(s); return nil },
+			check: func(c Config) error {
+				for _, o := range c.AllowedOrigins {
+					if err := checkOrigin(o); err != nil {
+						return quoted(o, err)
+					}
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(strings.Join(c.AllowedOrigins, ",")) }},
+		{env: "AWARDS_TRUSTED_PROXIES", flag: "trusted-proxies", kind: "list", help: "proxies whose X-Forwarded-For is believed, comma-separated CIDRs or IPs",
+			parse: func(c *Config, s string) error { c.TrustedProxies = normaliseProxies(splitList(s)); return nil },
+			check: func(c Config) error {
+				for _, p := range c.TrustedProxies {
+					if !validProxy(p) {
+						return fmt.Errorf("%q is not a CIDR (such as 10.0.0.0/8) or an IP address", p)
+					}
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(strings.Join(c.TrustedProxies, ",")) }},
+		{env: "AWARDS_MAX_LIVE", flag: "max-live", def: "20000", kind: "int", unused: "the live feed is not built",
+			help:  "live connections one instance accepts",
+			parse: func(c *Config, s string) error { return parseInt(&c.MaxLive, s) },
+			check: func(c Config) error { return checkPositive(c.MaxLive) },
+			show:  func(c Config) slog.Value { return slog.IntValue(c.MaxLive) }},
+		{env: "AWARDS_PUBLIC_URL", flag: "public-url", def: "http://localhost:8080", kind: "string", unused: "the pages and the audience vote that link to it are not built",
+			help: "the address visitors use, for links and QR codes",
+			parse: func(c *Config, s string) error {
+				c.PublicURL = strings.TrimRight(strings.TrimSpace(s), "/")
+				return nil
+			},
+			check: func(c Config) error { return checkPublicURL(c.PublicURL) },
+			show:  func(c Config) slog.Value { return slog.StringValue(c.PublicURL) }},
+		{env: "AWARDS_POLL_SHARDS", flag: "poll-shards", def: "8", kind: "int", unused: "the audience vote is not built",
+			help:  "hash-tag shards of each poll's counters, so one poll's votes spread over Redis Cluster masters",
+			parse: func(c *Config, s string) error { return parseInt(&c.PollShards, s) },
+			check: func(c Config) error {
+				if c.PollShards < 1 || c.PollShards > maxPollShards {
+					return fmt.Errorf("must be an integer from 1 to %d, got %d", maxPollShards, c.PollShards)
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.IntValue(c.PollShards) }},
+		{env: "AWARDS_LOG_LEVEL", flag: "log-level", def: "info", kind: "string", help: "`debug`, `info`, `warn` or `error`",
+			parse: func(c *Config, s string) error { c.LogLevel = strings.ToLower(strings.TrimSpace(s)); return nil },
+			check: func(c Config) error {
+				switch c.LogLevel {
+				case "debug", "info", "warn", "error":
+					return nil
+				}
+				return fmt.Errorf("must be debug, info, warn or error, got %q", c.LogLevel)
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.LogLevel) }},
+		{env: "AWARDS_METRICS_TOKEN", flag: "metrics-token", kind: "string", secret: true,
+			help:  "when set, `GET /metrics` needs it as a bearer token (else 401); empty: open; prefer the environment",
+			parse: func(c *Config, s string) error { c.MetricsToken = s; return nil },
+			check: func(c Config) error {
+				if strings.IndexFunc(c.MetricsToken, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+					return errors.New("must not contain spaces or control characters")
+				}
+				return nil
+			},
+			show: func(c Config) slog.Value { return slog.StringValue(c.MetricsToken) }},
+		{env: "AWARDS_DEMO", flag: "demo", def: "false", help: "load the built-in demo programme and accounts and print their credentials",
+			parse: func(c *Config, s string) error { return parseBool(&c.Demo, s) },
+			show:  func(c Config) slog.Value { return slog.BoolValue(c.Demo) }},
+		{flag: "version", def: "false", help: "print the version and exit",
+			parse: func(c *Config, s string) error { return parseBool(&c.Version, s) }},
+		{flag: "healthcheck", def: "false", help: "ask this instance's `GET /healthz`, exit 0 if it answers, 1 if not (the container's health probe)",
+			parse: func(c *Config, s string) error { return parseBool(&c.Healthcheck, s) }},
+	}
 }
 
-// Load reads getenv, then parses args (os.Args[1:]), then validates. Every error is one line
-// naming the variable and its flag. -h or --help returns flag.ErrHelp (print Usage, exit 0).
-// --version skips validation; --healthcheck validates only the listen address.
+// maxPollShards bounds AWARDS_POLL_SHARDS: more shards than a cluster has masters buy nothing.
+const maxPollShards = 1024
+
+// byFlag returns the setting of a flag; the table is fixed, so a missing one is a bug.
+func byFlag(name string) setting {
+	for _, s := range settings {
+		if s.flag == name {
+			return s
+		}
+	}
+	panic("config: no setting --" + name)
+}
+
+// Load reads getenv, then parses args (os.Args[1:]), then validates; every error is one line
+// naming the setting. -h or --help returns flag.ErrHelp (print Usage, exit 0).
 func Load(args []string, getenv func(string) string) (Config, error) {
 	raw := make(map[string]string, len(settings))
 	for _, s := range settings {
@@ -126,7 +271,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	flags.SetOutput(io.Discard)
 	flags.Usage = func() {}
 	for _, s := range settings {
-		flags.Var(&rawFlag{raw: raw, name: s.flag, isBool: s.kind == ""}, s.flag, s.usage)
+		flags.Var(&rawFlag{raw: raw, name: s.flag, isBool: s.kind == ""}, s.flag, s.help)
 	}
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -140,20 +285,48 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 
 	var c Config
 	for _, s := range settings {
-		if err := s.apply(&c, raw[s.flag]); err != nil {
-			return Config{}, fmt.Errorf("config: %s %v", label(s.env, s.flag), err)
+		if err := s.parse(&c, raw[s.flag]); err != nil {
+			return Config{}, singleLine(s.fail(err))
 		}
 	}
+	// --version needs nothing else; --healthcheck only the address it asks.
 	switch {
 	case c.Version:
 		return c, nil
 	case c.Healthcheck:
-		return c, singleLine(c.validateAddr())
+		return c, byFlag("addr").validate(c)
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// Validate checks every setting's rule and returns the first broken one as a single line
+// naming the setting.
+func (c Config) Validate() error {
+	for _, s := range settings {
+		if err := s.validate(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks the setting's rule on c.
+func (s setting) validate(c Config) error {
+	if s.check == nil {
+		return nil
+	}
+	return singleLine(s.fail(s.check(c)))
+}
+
+// fail names the setting in front of err.
+func (s setting) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("config: %s %v", label(s), err)
 }
 
 // Usage returns the flag help text.
@@ -166,7 +339,7 @@ func Usage() string {
 		if s.kind != "" {
 			head += " " + s.kind
 		}
-		fmt.Fprintf(&b, "%s\n        %s", head, s.usage)
+		fmt.Fprintf(&b, "%s\n        %s", head, strings.ReplaceAll(s.describe(), "`", ""))
 		var from []string
 		if s.env != "" {
 			from = append(from, s.env)
@@ -180,6 +353,34 @@ func Usage() string {
 		b.WriteString("\n")
 	}
 	b.WriteString("  -h, --help\n        show this help\n")
+	return b.String()
+}
+
+// describe is the setting's help, saying so when it does nothing yet.
+func (s setting) describe() string {
+	if s.unused == "" {
+		return s.help
+	}
+	return s.help + "; not used yet: " + s.unused
+}
+
+// readmeTable is the README's configuration table: one row per setting, in Markdown.
+func readmeTable() string {
+	var b strings.Builder
+	b.WriteString("| variable | flag | meaning | default |\n")
+	b.WriteString("| --- | --- | --- | --- |\n")
+	for _, s := range settings {
+		env := "—"
+		if s.env != "" {
+			env = "`" + s.env + "`"
+		}
+		def := "empty"
+		if s.def != "" {
+			def = "`" + s.def + "`"
+		}
+		help := strings.NewReplacer("|", `\|`, "<", "&lt;", "not used yet", "*not used yet*").Replace(s.describe())
+		fmt.Fprintf(&b, "| %s | `--%s` | %s | %s |\n", env, s.flag, help, def)
+	}
 	return b.String()
 }
 
@@ -216,11 +417,19 @@ func (f *rawFlag) Set(s string) error { f.raw[f.name] = s; return nil }
 func (f *rawFlag) IsBoolFlag() bool { return f.isBool }
 
 // label names a setting in an error: its variable and its flag.
-func label(env, flag string) string {
-	if env == "" {
-		return "--" + flag
+func label(s setting) string {
+	if s.env == "" {
+		return "--" + s.flag
 	}
-	return env + " (--" + flag + ")"
+	return s.env + " (--" + s.flag + ")"
+}
+
+// quoted puts the value a rule was checked on in front of its error.
+func quoted(value string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%q %v", value, err)
 }
 
 // singleLine keeps an error on one line, escaping line breaks that came in with a value.
@@ -242,110 +451,29 @@ func splitList(s string) []string {
 	return out
 }
 
+func parseInt(dst *int, s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("must be a positive integer, got %q", s)
+	}
+	*dst = n
+	return nil
+}
+
+// checkPositive checks n > 0.
+func checkPositive(n int) error {
+	if n <= 0 {
+		return fmt.Errorf("must be a positive integer, got %d", n)
+	}
+	return nil
+}
+
 func parseBool(dst *bool, s string) error {
 	b, err := strconv.ParseBool(strings.TrimSpace(s))
 	if err != nil {
 		return fmt.Errorf("must be true or false (or 1 or 0), got %q", s)
 	}
 	*dst = b
-	return nil
-}
-
-// Validate checks every rule and returns the first broken one as a single line naming the
-// variable and its flag.
-func (c Config) Validate() error { return singleLine(c.validate()) }
-
-func (c Config) validate() error {
-	if err := c.validateAddr(); err != nil {
-		return err
-	}
-	if c.RedisURL != "" {
-		if err := checkRedisURL(c.RedisURL); err != nil {
-			return fmt.Errorf("config: %s %v", label("AWARDS_REDIS_URL", "redis-url"), err)
-		}
-		if len(c.RedisCluster) > 0 {
-			return fmt.Errorf("config: %s and %s cannot both be set: use one server or one cluster",
-				label("AWARDS_REDIS_URL", "redis-url"), label("AWARDS_REDIS_CLUSTER", "redis-cluster"))
-		}
-	}
-	for _, seed := range c.RedisCluster {
-		if err := checkHostPort(seed, true); err != nil {
-			return fmt.Errorf("config: %s seed %q %v", label("AWARDS_REDIS_CLUSTER", "redis-cluster"), seed, err)
-		}
-	}
-	if strings.TrimSpace(c.DataDir) == "" {
-		return fmt.Errorf("config: %s must not be empty", label("AWARDS_DATA_DIR", "data-dir"))
-	}
-	if c.JWTSecret != "" && len(c.JWTSecret) < minSecretBytes {
-		return fmt.Errorf("config: %s must be at least %d bytes, got %d",
-			label("AWARDS_JWT_SECRET", "jwt-secret"), minSecretBytes, len(c.JWTSecret))
-	}
-	if err := c.validateAdmin(); err != nil {
-		return err
-	}
-	if c.Programme != "" {
-		if err := checkFile(c.Programme); err != nil {
-			return fmt.Errorf("config: %s %v", label("AWARDS_PROGRAMME", "programme"), err)
-		}
-	}
-	for _, o := range c.AllowedOrigins {
-		if err := checkOrigin(o); err != nil {
-			return fmt.Errorf("config: %s %q %v", label("AWARDS_ALLOWED_ORIGINS", "allowed-origins"), o, err)
-		}
-	}
-	for _, p := range c.TrustedProxies {
-		if !validProxy(p) {
-			return fmt.Errorf("config: %s %q is not a CIDR (such as 10.0.0.0/8) or an IP address",
-				label("AWARDS_TRUSTED_PROXIES", "trusted-proxies"), p)
-		}
-	}
-	if c.MaxLive <= 0 {
-		return fmt.Errorf("config: %s must be a positive integer, got %d", label("AWARDS_MAX_LIVE", "max-live"), c.MaxLive)
-	}
-	if err := checkPublicURL(c.PublicURL); err != nil {
-		return fmt.Errorf("config: %s %v", label("AWARDS_PUBLIC_URL", "public-url"), err)
-	}
-	if strings.IndexFunc(c.MetricsToken, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		return fmt.Errorf("config: %s must not contain spaces or control characters", label("AWARDS_METRICS_TOKEN", "metrics-token"))
-	}
-	switch c.LogLevel {
-	case "debug", "info", "warn", "error":
-	default:
-		return fmt.Errorf("config: %s must be debug, info, warn or error, got %q", label("AWARDS_LOG_LEVEL", "log-level"), c.LogLevel)
-	}
-	return nil
-}
-
-// The smallest secrets accepted: a JWT secret of 32 bytes, and an admin password of 10
-// characters like every account's (docs/api.md).
-const (
-	minSecretBytes    = 32
-	minPasswordLength = 10
-)
-
-func (c Config) validateAddr() error {
-	if err := checkHostPort(c.Addr, false); err != nil {
-		return fmt.Errorf("config: %s %q %v", label("AWARDS_ADDR", "addr"), c.Addr, err)
-	}
-	return nil
-}
-
-func (c Config) validateAdmin() error {
-	email, password := label("AWARDS_ADMIN_EMAIL", "admin-email"), label("AWARDS_ADMIN_PASSWORD", "admin-password")
-	switch {
-	case c.AdminEmail == "" && c.AdminPassword == "":
-		return nil
-	case c.AdminPassword == "":
-		return fmt.Errorf("config: %s is set but %s is not: set both or neither", email, password)
-	case c.AdminEmail == "":
-		return fmt.Errorf("config: %s is set but %s is not: set both or neither", password, email)
-	}
-	if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail {
-		return fmt.Errorf("config: %s must be a plain email address such as admin@example.org, got %q", email, c.AdminEmail)
-	}
-	if n := utf8.RuneCountInString(c.AdminPassword); n < minPasswordLength {
-		return fmt.Errorf("config: %s must be at least %d characters, got %d", password, minPasswordLength, n)
-	}
 	return nil
 }
 
@@ -433,9 +561,9 @@ func validProxy(s string) bool {
 	return err == nil
 }
 
-// normalizeProxies writes a bare IP as its one-address CIDR and a CIDR in its masked form;
+// normaliseProxies writes a bare IP as its one-address CIDR and a CIDR in its masked form;
 // anything else is left for Validate to name.
-func normalizeProxies(list []string) []string {
+func normaliseProxies(list []string) []string {
 	for i, s := range list {
 		if p, err := netip.ParsePrefix(s); err == nil {
 			list[i] = p.Masked().String()
@@ -471,24 +599,20 @@ func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
 // LogValue keeps slog (text or JSON) from printing the secrets.
 func (c Config) LogValue() slog.Value { return slog.GroupValue(c.attrs()...) }
 
+// attrs are the logged settings, named by their flags in snake_case, secrets masked.
 func (c Config) attrs() []slog.Attr {
-	return []slog.Attr{
-		slog.String("addr", c.Addr),
-		slog.String("redis_url", redactURL(c.RedisURL)),
-		slog.String("redis_cluster", strings.Join(c.RedisCluster, ",")),
-		slog.String("data_dir", c.DataDir),
-		slog.String("jwt_secret", mask(c.JWTSecret)),
-		slog.String("admin_email", c.AdminEmail),
-		slog.String("admin_password", mask(c.AdminPassword)),
-		slog.String("programme", c.Programme),
-		slog.String("allowed_origins", strings.Join(c.AllowedOrigins, ",")),
-		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
-		slog.Int("max_live", c.MaxLive),
-		slog.String("public_url", c.PublicURL),
-		slog.String("log_level", c.LogLevel),
-		slog.Bool("demo", c.Demo),
-		slog.String("metrics_token", mask(c.MetricsToken)),
+	out := make([]slog.Attr, 0, len(settings))
+	for _, s := range settings {
+		if s.show == nil {
+			continue
+		}
+		v := s.show(c)
+		if s.secret {
+			v = slog.StringValue(mask(v.String()))
+		}
+		out = append(out, slog.Attr{Key: strings.ReplaceAll(s.flag, "-", "_"), Value: v})
 	}
+	return out
 }
 
 func mask(secret string) string {

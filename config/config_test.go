@@ -45,9 +45,9 @@ func TestLoad(t *testing.T) {
 		check   func(t *testing.T, c Config) // for cases that load
 	}{
 		{
-			name: "defaults: AWARDS_ADDR :8080, AWARDS_DATA_DIR ./data, AWARDS_MAX_LIVE 20000, AWARDS_PUBLIC_URL http://localhost:8080, info",
+			name: "defaults: AWARDS_ADDR :8080, AWARDS_DATA_DIR ./data, AWARDS_MAX_LIVE 20000, AWARDS_PUBLIC_URL http://localhost:8080, AWARDS_POLL_SHARDS 8, info",
 			check: func(t *testing.T, c Config) {
-				want := Config{Addr: ":8080", DataDir: "./data", MaxLive: 20000, PublicURL: "http://localhost:8080", LogLevel: "info"}
+				want := Config{Addr: ":8080", DataDir: "./data", MaxLive: 20000, PublicURL: "http://localhost:8080", PollShards: 8, LogLevel: "info"}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Fatalf("defaults (-want +got):\n%s", diff)
 				}
@@ -62,7 +62,7 @@ func TestLoad(t *testing.T) {
 				"AWARDS_ALLOWED_ORIGINS": "https://screens.example.org, http://localhost:3000",
 				"AWARDS_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.7", "AWARDS_MAX_LIVE": "500",
 				"AWARDS_PUBLIC_URL": "https://awards.example.org", "AWARDS_LOG_LEVEL": "debug", "AWARDS_DEMO": "1",
-				"AWARDS_METRICS_TOKEN": "scrape-me",
+				"AWARDS_METRICS_TOKEN": "scrape-me", "AWARDS_POLL_SHARDS": "16",
 			},
 			check: func(t *testing.T, c Config) {
 				want := Config{
@@ -70,7 +70,7 @@ func TestLoad(t *testing.T) {
 					JWTSecret: secret, AdminEmail: "admin@example.org", AdminPassword: "long-enough-1",
 					Programme: prog, AllowedOrigins: []string{"https://screens.example.org", "http://localhost:3000"},
 					TrustedProxies: []string{"10.0.0.0/8", "192.168.1.7/32"}, MaxLive: 500,
-					PublicURL: "https://awards.example.org", LogLevel: "debug", Demo: true, MetricsToken: "scrape-me",
+					PublicURL: "https://awards.example.org", PollShards: 16, LogLevel: "debug", Demo: true, MetricsToken: "scrape-me",
 				}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Fatalf("config (-want +got):\n%s", diff)
@@ -84,7 +84,7 @@ func TestLoad(t *testing.T) {
 				"--jwt-secret", secret, "--admin-email", "admin@example.org", "--admin-password", "long-enough-1",
 				"--programme", prog, "--allowed-origins", "https://screens.example.org",
 				"--trusted-proxies", "2001:db8::1", "--max-live", "500", "--public-url", "https://awards.example.org/",
-				"--log-level", "WARN", "--demo", "--metrics-token", "scrape-me",
+				"--log-level", "WARN", "--demo", "--metrics-token", "scrape-me", "--poll-shards", "4",
 			},
 			check: func(t *testing.T, c Config) {
 				want := Config{
@@ -92,7 +92,7 @@ func TestLoad(t *testing.T) {
 					JWTSecret: secret, AdminEmail: "admin@example.org", AdminPassword: "long-enough-1",
 					Programme: prog, AllowedOrigins: []string{"https://screens.example.org"},
 					TrustedProxies: []string{"2001:db8::1/128"}, MaxLive: 500,
-					PublicURL: "https://awards.example.org", LogLevel: "warn", Demo: true, MetricsToken: "scrape-me",
+					PublicURL: "https://awards.example.org", PollShards: 4, LogLevel: "warn", Demo: true, MetricsToken: "scrape-me",
 				}
 				if diff := cmp.Diff(want, c); diff != "" {
 					t.Fatalf("config (-want +got):\n%s", diff)
@@ -248,6 +248,21 @@ func TestLoad(t *testing.T) {
 			name:    "--public-url has no query",
 			args:    []string{"--public-url", "https://awards.example.org/?x=1"},
 			wantErr: `config: AWARDS_PUBLIC_URL (--public-url) must have no user, query or fragment`,
+		},
+		{
+			name:    "AWARDS_POLL_SHARDS is a number",
+			env:     map[string]string{"AWARDS_POLL_SHARDS": "eight"},
+			wantErr: `config: AWARDS_POLL_SHARDS (--poll-shards) must be a positive integer, got "eight"`,
+		},
+		{
+			name:    "--poll-shards is at least 1",
+			args:    []string{"--poll-shards", "0"},
+			wantErr: "config: AWARDS_POLL_SHARDS (--poll-shards) must be an integer from 1 to 1024, got 0",
+		},
+		{
+			name:    "--poll-shards is at most 1024",
+			args:    []string{"--poll-shards", "1025"},
+			wantErr: "config: AWARDS_POLL_SHARDS (--poll-shards) must be an integer from 1 to 1024, got 1025",
 		},
 		{
 			name:    "AWARDS_LOG_LEVEL is debug, info, warn or error",

@@ -59,7 +59,7 @@ func parseProgramme(data []byte) (judging.Programme, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return judging.Programme{}, errors.New("the file holds more than one YAML document")
 	}
-	p.Normalize()
+	p.Normalise()
 	if err := p.Validate(); err != nil {
 		return judging.Programme{}, err
 	}

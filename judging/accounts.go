@@ -109,13 +109,14 @@ func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
 	return len(admins) > 0, err
 }
 
-// Login checks an email and password from clientIP. An unknown email and a wrong password
-// get the same answer after the same work. Each attempt is counted before its password is
-// checked (per email and client IP, per email, per client IP: see LoginPairLimit) and given
-// back if it succeeds; while a counter is full every attempt is refused with ErrRateLimited,
-// the right password too. An empty clientIP is a caller inside the process: only its email
-// is counted.
+// Login checks an email and password from clientIP, counting failures against the login
+// limits; an unknown email and a wrong password get the same answer after the same work.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (User, error) {
+	// Each attempt is counted before its password is checked (per email and client IP, per
+	// email, per client IP: see LoginPairLimit) and given back if it succeeds; while a counter
+	// is full every attempt is refused, the right password too. An empty clientIP is a caller
+	// inside the process: only its email is counted.
+	//
 	// Bounded and free of control characters before anything else: a login's fields become
 	// counter keys and argon2 input.
 	if len(password) > maxPasswordLen {

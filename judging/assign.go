@@ -33,21 +33,21 @@ type AssignPlan struct {
 	Unfilled []string       // sorted ids of entries that still have fewer than JudgesPerEntry judges
 }
 
-// AutoAssign tops every entry up to JudgesPerEntry judges of its category, never a conflicted (Conflicted(judge.Affiliations, entry.Company)) or blocked pair, never the same judge twice on an entry, spreading load as evenly as possible.
-//
-// How: this is a bipartite b-matching in which entry e must take exactly
-// min(JudgesPerEntry − its existing judges, its eligible judges) new judges, and the judges'
-// loads should be as even as possible. A greedy pass fills the entries, forced ones first and
-// the categories interleaved, each slot going to the least loaded eligible judge (ties by id),
-// which on realistic input is already within one or two of even. A repair pass then moves
-// this call's assignments along alternating paths (judge A hands entry e1 to B, B hands e2
-// to C, …) from a judge with load L to one with load ≤ L−2, until no such path exists. Each
-// move lowers Σ load², and a plan with no such path minimises Σ load², which for these plans
-// (an M-convex set) also minimises the highest load and maximises the lowest, so max − min
-// is as small as the constraints allow. Judges and entries are sorted by id first, so the
-// plan does not depend on the order of the input slices. A judge listed twice counts once,
-// with the union of the categories and affiliations; an entry listed twice counts once.
+// AutoAssign tops every entry up to JudgesPerEntry judges of its category, never a conflicted
+// or blocked pair, spreading load as evenly as the constraints allow.
 func AutoAssign(in AssignInput) AssignPlan {
+	// How: this is a bipartite b-matching in which entry e must take exactly
+	// min(JudgesPerEntry − its existing judges, its eligible judges) new judges, and the judges'
+	// loads should be as even as possible. A greedy pass fills the entries, forced ones first and
+	// the categories interleaved, each slot going to the least loaded eligible judge (ties by id),
+	// which on realistic input is already within one or two of even. A repair pass then moves
+	// this call's assignments along alternating paths (judge A hands entry e1 to B, B hands e2
+	// to C, …) from a judge with load L to one with load ≤ L−2, until no such path exists. Each
+	// move lowers Σ load², and a plan with no such path minimises Σ load², which for these plans
+	// (an M-convex set) also minimises the highest load and maximises the lowest, so max − min
+	// is as small as the constraints allow. Judges and entries are sorted by id first, so the
+	// plan does not depend on the order of the input slices. A judge listed twice counts once,
+	// with the union of the categories and affiliations; an entry listed twice counts once.
 	p := newPlanner(in)
 	p.fill()
 	for p.improve() {

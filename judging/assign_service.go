@@ -16,10 +16,33 @@ type Assignments interface {
 	// many it added. It adds none and returns ErrCategoryRevealed if one of their categories
 	// is frozen (checked per batch of a few hundred, each batch atomic).
 	Assign(ctx context.Context, as []CategoryAssignment) (int, error)
-	// Withdraw ends an assignment (recused: also blocks the pair for good) and stops its score
+	// Withdraw ends an assignment (a recusal also blocks the pair for good) and stops its score
 	// counting, recording that in the audit trail with who did it. It reports whether an
 	// assignment existed; ErrCategoryRevealed (and nothing changed) if the category is frozen.
-	Withdraw(ctx context.Context, a CategoryAssignment, reason, by string, at time.Time) (bool, error)
+	Withdraw(ctx context.Context, w Withdrawal) (bool, error)
+}
+
+// Withdrawal is an assignment ended: by an admin who unassigned it, or by its judge, who
+// recused and so is never assigned to the entry again.
+type Withdrawal struct {
+	CategoryAssignment
+	Recuse bool
+	By     string // the user who ended it
+	At     time.Time
+}
+
+// Reason is how the audit trail names the withdrawal: "recused" or "unassigned".
+func (w Withdrawal) Reason() string {
+	if w.Recuse {
+		return "recused"
+	}
+	return "unassigned"
+}
+
+// Assignment is one judge asked to score one entry.
+type Assignment struct {
+	JudgeID string `json:"judge_id"`
+	EntryID string `json:"entry_id"`
 }
 
 // CategoryAssignment is an assignment with the category of its entry, which the store keys
@@ -46,12 +69,11 @@ type AssignResult struct {
 // MaxJudgesPerEntry bounds an auto-assignment's judges_per_entry.
 const MaxJudgesPerEntry = 50
 
-// AutoAssign tops every submitted entry up to judgesPerEntry judges of its category, never a
-// conflicted or recused judge, spreading load evenly. Existing assignments are kept (with or
-// without scores), so running it again changes nothing and a judge's queue never shrinks
-// under them. Entries of revealed categories are left out (their assignments still count in
-// the load); a reveal racing the call is refused by the store (ErrCategoryRevealed).
+// AutoAssign tops every submitted entry of an unrevealed category up to judgesPerEntry judges,
+// keeping existing assignments, so that running it again changes nothing.
 func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (AssignResult, error) {
+	// Assignments of revealed categories still count in the load; a reveal racing the call is
+	// refused by the store (ErrCategoryRevealed).
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return AssignResult{}, err
 	}
@@ -115,11 +137,10 @@ func (s *Service) AutoAssign(ctx context.Context, a Actor, judgesPerEntry int) (
 	return res, nil
 }
 
-// Assign asks one judge to score one entry. It is a conflict (ErrConflictOfInterest) when the
-// judge is affiliated with the entry's company or recused from it; adding an existing
-// assignment again changes nothing. Once the entry's category is revealed it is
-// ErrCategoryRevealed, checked after the judge and entry exist and before the other conflicts.
+// Assign asks one judge to score one entry, unless the judge is affiliated with its company
+// or recused from it; adding an existing assignment again changes nothing.
 func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
+	// A revealed category is checked after the judge and entry exist, before other conflicts.
 	j, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
 		return err
@@ -150,9 +171,8 @@ func (s *Service) Assign(ctx context.Context, a Actor, x Assignment) error {
 	return nil
 }
 
-// Unassign ends an assignment; a score the judge gave the entry stops counting (it stays in
-// the audit trail). Ending one that is not there changes nothing. Once the entry's category
-// is revealed it is ErrCategoryRevealed, even for a pair that is not assigned.
+// Unassign ends an assignment, and a score the judge gave the entry stops counting (it stays
+// in the audit trail); ending one that is not there changes nothing.
 func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	_, e, err := s.checkPair(ctx, a, x)
 	if err != nil {
@@ -161,13 +181,11 @@ func (s *Service) Unassign(ctx context.Context, a Actor, x Assignment) error {
 	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
-	return s.withdraw(ctx, a, CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, "unassigned")
+	return s.withdraw(ctx, Withdrawal{CategoryAssignment: CategoryAssignment{Assignment: x, CategoryID: e.CategoryID}, By: a.ID})
 }
 
 // Recuse lets a judge declare a conflict with an entry assigned to them: the assignment ends
-// for good and any score they gave it stops counting. Once the entry's category is revealed
-// it is ErrCategoryRevealed (a repeat too); an entry the judge is neither assigned to nor
-// recused from stays ErrNotFound.
+// for good and any score they gave it stops counting.
 func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return err
@@ -193,14 +211,17 @@ func (s *Service) Recuse(ctx context.Context, a Actor, entryID string) error {
 	if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
 		return err
 	}
-	return s.withdraw(ctx, a, CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}, "recused")
+	ca := CategoryAssignment{Assignment{JudgeID: a.ID, EntryID: entryID}, e.CategoryID}
+	return s.withdraw(ctx, Withdrawal{CategoryAssignment: ca, Recuse: true, By: a.ID})
 }
 
-func (s *Service) withdraw(ctx context.Context, by Actor, ca CategoryAssignment, reason string) error {
-	if _, err := s.assignments.Withdraw(ctx, ca, reason, by.ID, s.clock.Now().UTC()); err != nil {
+// withdraw ends an assignment now and announces the change.
+func (s *Service) withdraw(ctx context.Context, w Withdrawal) error {
+	w.At = s.clock.Now().UTC()
+	if _, err := s.assignments.Withdraw(ctx, w); err != nil {
 		return err
 	}
-	s.publish(ctx, Event{Type: EventTally, CategoryID: ca.CategoryID}, Event{Type: EventProgress, CategoryID: ca.CategoryID})
+	s.publish(ctx, Event{Type: EventTally, CategoryID: w.CategoryID}, Event{Type: EventProgress, CategoryID: w.CategoryID})
 	return nil
 }
 

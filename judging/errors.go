@@ -12,12 +12,10 @@ type Kind int
 // The kinds of error; the zero value is an internal error whose detail is never shown.
 const (
 	KindInternal     Kind = iota
-	KindMalformed         // the request could not be read: bad JSON, an unknown field (400)
 	KindUnauthorized      // no valid credentials (401)
 	KindForbidden         // the role or ownership forbids it (403)
 	KindNotFound          // it does not exist, or the caller may not know it does (404)
 	KindConflict          // the state forbids it now: a deadline, already done (409)
-	KindTooLarge          // the body is over the limit (413)
 	KindInvalid           // valid JSON that breaks a rule (422)
 	KindRateLimited       // too many failures (429)
 	KindUnavailable       // the store does not answer, or the server is too busy (503)
@@ -92,7 +90,6 @@ var (
 	ErrTotalNotFinite     = &Error{KindInvalid, "invalid_total", "These marks give no finite total under this category's criteria; an admin must fix its min, max and weights."}
 	ErrCategoryRevealed   = &Error{KindConflict, "category_revealed", "This category is revealed or being revealed: its scores, assignments and entries can no longer change."}
 	ErrTooManyEntries     = &Error{KindInvalid, "too_many_entries", "This exhibitor has as many entries as the programme allows."}
-	ErrTooLarge           = &Error{KindTooLarge, "body_too_large", "The request body is over 1 MiB."}
 	ErrRateLimited        = &Error{KindRateLimited, "rate_limited", "Too many failed attempts; try again later."}
 	ErrUnavailable        = &Error{KindUnavailable, "unavailable", "The store does not answer."}
 	ErrBusy               = &Error{KindUnavailable, "busy", "The server is busy; try again in a moment."}

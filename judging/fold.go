@@ -23,12 +23,12 @@ var invisible = runes.Predicate(func(r rune) bool {
 	return ignorable.Contains(r) || unicode.IsControl(r) && !unicode.IsSpace(r)
 })
 
-// foldKey is the form two names share when a person would read them as the same name: NFKC,
-// full case folding, invisible characters removed, confusable look-alikes mapped to one
-// prototype (the UTS #39 skeleton, then folded again so that "0" and "o" meet too) and runs of
-// white space collapsed to one space. It is a key for comparing, never a name to show.
+// foldKey is the form two names share when a person would read them as the same name: a key
+// for comparing, never a name to show.
 func foldKey(s string) string {
-	// A Caser and a transform.Chain keep state, so each call makes its own.
+	// NFKC, full case folding, invisible characters removed, confusable look-alikes mapped to
+	// one prototype (the UTS #39 skeleton, then folded again so that "0" and "o" meet too) and
+	// runs of white space collapsed to one space. A Caser and a transform.Chain keep state, so each call makes its own.
 	t := transform.Chain(norm.NFKC, cases.Fold(), norm.NFKC, runes.Remove(invisible))
 	folded, _, err := transform.String(t, s)
 	if err != nil { // these transformers report no errors; keep the input rather than lose it

@@ -43,10 +43,8 @@ func inviteHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// InviteJudge gives a judge a new invitation and voids their earlier one, for an invitation
-// that was lost or expired. It also works for a judge who already set a password: accepting
-// it sets a new one, which is how an admin resets the password of a judge locked out on the
-// day (tokens issued before stay valid until they expire).
+// InviteJudge gives a judge a new invitation and voids their earlier one; accepting it sets a
+// new password, which is also how an admin resets a judge locked out on the day.
 func (s *Service) InviteJudge(ctx context.Context, a Actor, judgeID string) (string, error) {
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return "", err

@@ -5,11 +5,11 @@ import (
 	"slices"
 )
 
-// Normalise turns each judge's totals into z-scores over all that judge's totals in the input (all categories): z = (t − μ)/σ with the population standard deviation; a judge with σ == 0 (including a single total) gets z = 0 for each. Returns new JudgeTotal values (same EntryID/JudgeID/CategoryID), input order kept.
-//
-// This evens out harsh and lenient judges for the admins' second ranking. A judge whose
-// totals are all identical counts as σ == 0 even when rounding in μ would leave a trace.
+// Normalise turns each judge's totals into z-scores over all that judge's totals, in input
+// order: it evens out harsh and lenient judges for the admins' second ranking.
 func Normalise(totals []JudgeTotal) []JudgeTotal {
+	// z = (t − μ)/σ with the population standard deviation. A judge with σ == 0 (a single
+	// total, or all identical even when rounding in μ would leave a trace) gets z = 0.
 	byJudge := make(map[string][]float64)
 	for _, t := range totals {
 		byJudge[t.JudgeID] = append(byJudge[t.JudgeID], t.Total)

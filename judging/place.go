@@ -1,12 +1,10 @@
 package judging
 
-// Places splits a ranking in Rank's order into its places, winner first: the rows sharing a
-// rank form one place and the unscored rows one last place. A step-by-step reveal shows one
-// place per step, so no step shows a tied row without the rows it ties with.
-//
-// Equality within ScoreEpsilon is not transitive, so in a corner case a row ties with a row of
-// the next rank (0.8e-9 and 0 when 1.6e-9 ranks first); such ranks form one place.
+// Places splits a ranking in Rank's order into its places, winner first, the unscored last:
+// a step-by-step reveal shows one place per step, so no tied row comes out alone.
 func Places(rows []ResultRow) [][]ResultRow {
+	// Equality within ScoreEpsilon is not transitive, so in a corner case a row ties with a row
+	// of the next rank (0.8e-9 and 0 when 1.6e-9 ranks first); such ranks form one place.
 	var places [][]ResultRow
 	placeStart, groupStart := 0, 0
 	for i := 1; i <= len(rows); i++ {

@@ -79,8 +79,8 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // by hyphens, at most 64 characters.
 func ValidSlug(s string) bool { return len(s) <= 64 && slugRE.MatchString(s) }
 
-// Normalize fills defaults (tally "mean") in place.
-func (p *Programme) Normalize() {
+// Normalise fills defaults (tally "mean") in place.
+func (p *Programme) Normalise() {
 	for i := range p.Categories {
 		if p.Categories[i].Tally == "" {
 			p.Categories[i].Tally = TallyMean

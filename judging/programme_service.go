@@ -44,7 +44,7 @@ func (s *Service) PutProgramme(ctx context.Context, a Actor, p Programme) (Progr
 	if err := requireRole(a, RoleAdmin); err != nil {
 		return Programme{}, err
 	}
-	p.Normalize()
+	p.Normalise()
 	if err := p.Validate(); err != nil {
 		return Programme{}, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) PutProgramme(ctx context.Context, a Actor, p Programme) (Progr
 
 // LoadProgramme sets p as the programme only if none is set yet; it reports whether it did.
 func (s *Service) LoadProgramme(ctx context.Context, p Programme) (bool, error) {
-	p.Normalize()
+	p.Normalise()
 	if err := p.Validate(); err != nil {
 		return false, err
 	}

@@ -20,12 +20,6 @@ type JudgeTotal struct {
 	Total      float64
 }
 
-// Assignment is one judge asked to score one entry.
-type Assignment struct {
-	JudgeID string `json:"judge_id"`
-	EntryID string `json:"entry_id"`
-}
-
 // EntryRef is what a ranking shows of an entry.
 type EntryRef struct {
 	ID      string

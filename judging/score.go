@@ -100,26 +100,3 @@ type Progress struct {
 	Scored     int    `json:"scored"`
 	Expected   int    `json:"expected"`
 }
-
-// AuditRecord is one link of the hash-chained audit trail: a score version given or withdrawn.
-type AuditRecord struct {
-	ID      string // the store's record id
-	Payload string // the JSON that was hashed
-	Prev    string // the hash of the record before ("" for the first)
-	Hash    string // sha1(Prev + "\n" + Payload), hex
-}
-
-// AuditEvent is the decoded payload of an audit record.
-type AuditEvent struct {
-	Seq        int64     `json:"seq"`
-	At         time.Time `json:"at"`
-	By         string    `json:"by"`     // who made the change: the judge, or the admin who unassigned
-	Action     string    `json:"action"` // "score", "withdraw"
-	Reason     string    `json:"reason,omitempty"`
-	EntryID    string    `json:"entry_id"`
-	JudgeID    string    `json:"judge_id"`
-	CategoryID string    `json:"category_id"`
-	Version    int       `json:"version,omitempty"`
-	Old        *Score    `json:"old"`
-	New        *Score    `json:"new"`
-}

@@ -611,49 +611,56 @@ func TestService_Results_equalAuditReplay(t *testing.T) {
 	}
 }
 
-func TestService_ResultsCSV(t *testing.T) {
+func TestService_ResultsExport(t *testing.T) {
 	// GET /results.csv (admin) → one row per entry: place, the mean of each criterion, score and judges.
 	f := newResultsFixture(t)
 	h := f.h
-	rows := judgingtest.Must(h.Svc.ResultsCSV(h.Ctx, h.Admin))(t)
-	row := func(e judging.Entry, rank, tie, innovation, impact, score, judges string) []string {
-		return []string{judgingtest.CatCyber, "Cyber security", rank, tie, e.ID, e.Title, e.Company, "FR", "false", innovation, impact, "", "", "", score, judges}
+	got := judgingtest.Must(h.Svc.ResultsExport(h.Ctx, h.Admin))(t)
+	row := func(e judging.Entry, rank int, tie bool, means map[string]float64, score *float64, judges int) judging.ResultsExportRow {
+		return judging.ResultsExportRow{CategoryID: judgingtest.CatCyber, Category: "Cyber security", Rank: rank, Tie: tie,
+			EntryID: e.ID, Title: e.Title, Company: e.Company, Country: "FR", Means: means, Score: score, Judges: judges}
 	}
-	want := [][]string{
-		{"category_id", "category", "rank", "tie", "entry_id", "title", "company", "country", "startup",
-			"mean_innovation", "mean_impact", "mean_design", "mean_safety", "mean_commitment", "score", "judges"},
-		row(f.alpha, "1", "true", "10", "1", "75", "2"),
-		row(f.bravo, "1", "true", "7.5", "4", "75", "2"),
-		row(f.charlie, "3", "false", "3.75", "2.5", "37.5", "2"),
-		row(f.delta, "", "false", "", "", "", "0"),
+	want := judging.ResultsExport{
+		Criteria: []string{"innovation", "impact", "design", "safety", "commitment"},
+		Rows: []judging.ResultsExportRow{
+			row(f.alpha, 1, true, map[string]float64{"innovation": 10, "impact": 1}, ptr(75), 2),
+			row(f.bravo, 1, true, map[string]float64{"innovation": 7.5, "impact": 4}, ptr(75), 2),
+			row(f.charlie, 3, false, map[string]float64{"innovation": 3.75, "impact": 2.5}, ptr(37.5), 2),
+			row(f.delta, 0, false, map[string]float64{}, nil, 0),
+		},
 	}
-	if diff := cmp.Diff(want, rows); diff != "" {
-		t.Fatalf("results.csv (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("results export (-want +got):\n%s", diff)
 	}
-	_, err := h.Svc.ResultsCSV(h.Ctx, f.j1)
+	_, err := h.Svc.ResultsExport(h.Ctx, f.j1)
 	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }
 
-func TestService_AuditCSV(t *testing.T) {
+func TestService_AuditExport(t *testing.T) {
 	// GET /audit.csv (admin) → every score version, with the hash that chains it.
 	f := newResultsFixture(t)
 	h := f.h
 	if err := h.Svc.Unassign(h.Ctx, h.Admin, judging.Assignment{JudgeID: f.j2.ID, EntryID: f.alpha.ID}); err != nil {
 		t.Fatal(err)
 	}
-	rows := judgingtest.Must(h.Svc.AuditCSV(h.Ctx, h.Admin))(t)
+	rows := judgingtest.Must(h.Svc.AuditExport(h.Ctx, h.Admin))(t)
 	recs := judgingtest.Must(h.Store.Audit(h.Ctx))(t)
-	if got, want := len(rows), 1+len(recs); got != want {
-		t.Fatalf("%d rows, want a header and %d records", got, len(recs))
+	if got, want := len(rows), len(recs); got != want {
+		t.Fatalf("%d rows, want one per record (%d)", got, want)
 	}
-	first := []string{"1", "2026-03-02T09:00:00.000Z", f.j1.ID, "score", "", judgingtest.CatCyber, f.alpha.ID, f.j1.ID, "1", "", "75", `{"impact":1,"innovation":10}`, "", recs[0].Hash}
-	if diff := cmp.Diff(first, rows[1]); diff != "" {
-		t.Fatalf("first record (-want +got):\n%s", diff)
+	first, last := rows[0], rows[6]
+	if got, want := [4]any{first.Seq, first.Action, first.Hash, first.New.Total}, [4]any{int64(1), "score", recs[0].Hash, 75.0}; got != want {
+		t.Fatalf("first record = %v, want %v", got, want)
 	}
-	last := []string{"7", "2026-03-02T09:00:00.000Z", h.Admin.ID, "withdraw", "unassigned", judgingtest.CatCyber, f.alpha.ID, f.j2.ID, "", "75", "", "", "", recs[6].Hash}
-	if diff := cmp.Diff(last, rows[7]); diff != "" {
-		t.Fatalf("withdraw record (-want +got):\n%s", diff)
+	if diff := cmp.Diff(map[string]float64{"impact": 1, "innovation": 10}, first.New.Scores); diff != "" {
+		t.Fatalf("first record's marks (-want +got):\n%s", diff)
 	}
-	_, err := h.Svc.AuditCSV(h.Ctx, f.j1)
+	if got, want := [6]any{last.Seq, last.By, last.Action, last.Reason, last.JudgeID, last.Hash}, [6]any{int64(7), h.Admin.ID, "withdraw", "unassigned", f.j2.ID, recs[6].Hash}; got != want {
+		t.Fatalf("withdraw record = %v, want %v", got, want)
+	}
+	if last.Old == nil || last.Old.Total != 75 || last.New != nil {
+		t.Fatalf("withdraw record: old %v, new %v; want old total 75 and no new score", last.Old, last.New)
+	}
+	_, err := h.Svc.AuditExport(h.Ctx, f.j1)
 	judgingtest.WantErr(t, err, judging.ErrForbidden)
 }

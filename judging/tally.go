@@ -11,10 +11,10 @@ import (
 // arithmetic never breaks a tie that the judges' marks make.
 const ScoreEpsilon = 1e-9
 
-// WeightedTotal is one judge's weighted score on 0–100: Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ × 100. The caller has validated that scores holds every criterion in range.
-//
-// With no criteria (Σ wᵢ = 0) the total is 0.
+// WeightedTotal is one judge's score on 0–100: each mark scaled to its criterion's range,
+// weighted. scores must hold every criterion, in range.
 func WeightedTotal(criteria []Criterion, scores map[string]float64) float64 {
+	// Σ wᵢ·(sᵢ−minᵢ)/(maxᵢ−minᵢ) / Σ wᵢ × 100; with no criteria (Σ wᵢ = 0) the total is 0.
 	var sum, weights float64
 	for _, c := range criteria {
 		sum += c.Weight * (scores[c.ID] - c.Min) / (c.Max - c.Min)
@@ -26,11 +26,11 @@ func WeightedTotal(criteria []Criterion, scores map[string]float64) float64 {
 	return sum / weights * 100
 }
 
-// EntryScore is an entry's result from its judges' totals: the mean, or for TallyTrimmedMean with at least 5 totals the mean after dropping one highest and one lowest. ok is false when totals is empty. "" method means mean.
-//
-// The totals are summed in sorted order, so the result does not depend on the order the
-// store returns them in. Any method other than TallyTrimmedMean means the mean.
+// EntryScore is an entry's result from its judges' totals by the category's tally method;
+// ok is false when there are none.
 func EntryScore(method TallyMethod, totals []float64) (score float64, ok bool) {
+	// The mean; for TallyTrimmedMean with at least 5 totals, after dropping one highest and
+	// one lowest. Summed in sorted order, so the store's order cannot change the result.
 	if len(totals) == 0 {
 		return 0, false
 	}
@@ -53,11 +53,12 @@ func scoreEqual(a, b float64) bool { return a == b || (a-b <= ScoreEpsilon && b-
 // scoreAbove reports whether a is strictly higher than b: by more than ScoreEpsilon.
 func scoreAbove(a, b float64) bool { return a != b && a-b > ScoreEpsilon }
 
-// Rank sorts rows in place, highest Score first, and sets Rank and Tie: rank = 1 + the number of rows with a strictly higher score, scores within 1e-9 (ScoreEpsilon) being equal; Tie is true when another row's score is within 1e-9. Rows with nil Score come last with Rank 0 and Tie false. Order among equal scores and among unscored rows: Title, then EntryID (deterministic).
-//
-// Equality within ScoreEpsilon is not transitive (0, 0.8e-9 and 1.6e-9 rank 1, 1, 2), so rows
-// are ordered by their rank, which is: two rows share a rank only if their scores are equal.
+// Rank sorts rows in place, highest score first, and sets each shared rank and tie flag;
+// unscored rows come last, unranked.
 func Rank(rows []ResultRow) {
+	// rank = 1 + the rows with a strictly higher score (within ScoreEpsilon counts as equal);
+	// Tie when another row's score is equal. Equality within ScoreEpsilon is not transitive
+	// (0, 0.8e-9 and 1.6e-9 rank 1, 1, 2), so rows are ordered by rank, then Title, then EntryID.
 	desc := make([]float64, 0, len(rows))
 	for i := range rows {
 		if rows[i].Score != nil {
@@ -98,10 +99,10 @@ func compareRows(a, b ResultRow) int {
 	return strings.Compare(a.EntryID, b.EntryID)
 }
 
-// Tally builds a category's ranking: one row per entry (entries with no totals get nil Score and Judges 0), Score via EntryScore with cat.Tally, Judges = number of counting totals, then Rank. totals may contain totals of other categories/entries not in entries: ignore those whose EntryID is not in entries.
-//
-// An entry listed twice gets one row, from its first listing.
+// Tally ranks a category's entries by their judges' totals, one row per entry; totals of
+// other entries are ignored.
 func Tally(cat Category, entries []EntryRef, totals []JudgeTotal) []ResultRow {
+	// An entry listed twice gets one row, from its first listing.
 	index := make(map[string]int, len(entries))
 	rows := make([]ResultRow, 0, len(entries))
 	for _, e := range entries {

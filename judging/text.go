@@ -28,10 +28,8 @@ const (
 	maxCriteria     = 50  // per category
 )
 
-// checkText checks one text field and cleans it in place: it must be valid UTF-8 without
-// control characters and at most maxRunes characters long. multiline text (a summary, a
-// description, a comment) may hold newlines and tabs, and a CRLF in it becomes a newline.
-// The error is a 422 naming field: "invalid_text", or "too_long".
+// checkText checks one text field (valid UTF-8, no control characters, at most maxRunes
+// characters; multiline text may hold newlines and tabs) and turns its CRLFs into newlines.
 func checkText(field string, s *string, maxRunes int, multiline bool) error {
 	t := *s
 	if !utf8.ValidString(t) {

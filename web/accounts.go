@@ -49,7 +49,7 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	if req.Email == "" || req.Password == "" {
-		s.writeError(c, judging.Invalidf("missing_field", "email and password are required"))
+		s.writeError(c, unprocessable("missing_field", "email and password are required"))
 		return
 	}
 	u, err := s.judging.Login(c.Request.Context(), req.Email, req.Password, clientIP(c))

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/awards-dev/awards/judging"
 )
 
 // MaxBody is the largest request body accepted: over 1 MiB → 413 (docs/api.md, Limits).
@@ -33,7 +31,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return judging.ErrTooLarge
+		return errTooLarge
 	}
 	if err != nil {
 		return malformed("the request body could not be read")
@@ -68,18 +66,17 @@ func decodeError(err error) error {
 	var tp *time.ParseError
 	switch {
 	case errors.As(err, &tp):
-		return judging.Invalidf("invalid_time", "times must be RFC 3339 with an offset, such as 2023-11-14T14:00:00+01:00")
+		return unprocessable("invalid_time", "times must be RFC 3339 with an offset, such as 2023-11-14T14:00:00+01:00")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			return malformed("the body must be a JSON object")
 		}
-		return judging.Invalidf("invalid_type", "%s must be %s", field, jsonType(typ.Type.Kind().String()))
+		return unprocessable("invalid_type", "%s must be %s", field, jsonType(typ.Type.Kind().String()))
 	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return malformed("the body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return &judging.Error{Kind: judging.KindMalformed, Code: "unknown_field",
-			Message: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")}
+		return badRequest("unknown_field", "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return malformed("the body is not valid JSON: " + err.Error())
 }
@@ -96,8 +93,4 @@ func jsonType(kind string) string {
 		return "an object"
 	}
 	return "a number"
-}
-
-func malformed(msg string) error {
-	return &judging.Error{Kind: judging.KindMalformed, Code: "malformed_json", Message: msg}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,17 +12,42 @@ import (
 	"github.com/awards-dev/awards/judging"
 )
 
-// statusOf is the one table from an error's kind to its HTTP status.
+// statusOf is the one table from a domain error's kind to its HTTP status.
 var statusOf = map[judging.Kind]int{
-	judging.KindMalformed:    http.StatusBadRequest,
 	judging.KindUnauthorized: http.StatusUnauthorized,
 	judging.KindForbidden:    http.StatusForbidden,
 	judging.KindNotFound:     http.StatusNotFound,
 	judging.KindConflict:     http.StatusConflict,
-	judging.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	judging.KindInvalid:      http.StatusUnprocessableEntity,
 	judging.KindRateLimited:  http.StatusTooManyRequests,
 	judging.KindUnavailable:  http.StatusServiceUnavailable,
+}
+
+// requestError is an error only HTTP has: a body that cannot be read or is too large, a
+// header refused. The domain never sees one, so it carries its status itself.
+type requestError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *requestError) Error() string { return e.Code + ": " + e.Message }
+
+// The request errors of more than one place.
+var (
+	errTooLarge = &requestError{http.StatusRequestEntityTooLarge, "body_too_large", "The request body is over 1 MiB."}
+	errNoMethod = &requestError{http.StatusMethodNotAllowed, "method_not_allowed", "This route does not take this method."}
+)
+
+// badRequest is a 400: the body is not JSON web can read into the request.
+func badRequest(code, msg string) error { return &requestError{http.StatusBadRequest, code, msg} }
+
+// malformed is a 400 malformed_json.
+func malformed(msg string) error { return badRequest("malformed_json", msg) }
+
+// unprocessable is a 422: the body is JSON, but a value has the wrong type or form.
+func unprocessable(code, format string, args ...any) error {
+	return &requestError{http.StatusUnprocessableEntity, code, fmt.Sprintf(format, args...)}
 }
 
 type errorBody struct {
@@ -37,9 +63,14 @@ type errorDetail struct {
 const defaultRetryAfter = time.Minute
 
 // writeError answers with err's status and {"error":{"code","message"}}, and Retry-After on
-// every 429 and on errors that carry a wait. Anything that is not a *judging.Error is a 500
-// "internal" with no detail, logged here, once.
+// every 429 and on errors that carry a wait. Anything that is neither a *judging.Error nor a
+// *requestError is a 500 "internal" with no detail, logged here, once.
 func (s *Server) writeError(c *gin.Context, err error) {
+	var re *requestError
+	if errors.As(err, &re) {
+		c.AbortWithStatusJSON(re.Status, errorBody{errorDetail{re.Code, re.Message}})
+		return
+	}
 	var e *judging.Error
 	if errors.As(err, &e) {
 		if status, ok := statusOf[e.Kind]; ok {

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/awards-dev/awards/auth"
-	"github.com/awards-dev/awards/judging"
 )
 
 // Idempotency keeps the responses of requests sent with an Idempotency-Key header, so that a
@@ -46,12 +45,11 @@ type recorded struct {
 	Body        []byte `json:"body"`
 }
 
-// idempotent replays the recorded response of a POST whose Idempotency-Key (per caller) was
-// seen before; the same key with another body or route is a 409. Requests without the
-// header, or from the public, run as usual. A response of 5xx, or one that carries a secret
-// (see noStore), is not kept: the reservation is released and a retry runs the request again;
-// so is the reservation of a handler that panics or whose response cannot be recorded.
+// idempotent replays the recorded response of an authenticated POST whose Idempotency-Key
+// was seen before from the same caller; the same key with another body or route is a 409.
 func (s *Server) idempotent() gin.HandlerFunc {
+	// A 5xx, or a response that carries a secret (see noStore), is not kept: the reservation is
+	// released and a retry runs the request again; so is that of a handler that panics.
 	return func(c *gin.Context) {
 		key := c.GetHeader(IdempotencyHeader)
 		actor := auth.ActorFrom(c)
@@ -60,7 +58,7 @@ func (s *Server) idempotent() gin.HandlerFunc {
 			return
 		}
 		if len(key) > maxIdempotencyKey {
-			s.writeError(c, judging.Invalidf("invalid_idempotency_key", "%s must be at most %d characters", IdempotencyHeader, maxIdempotencyKey))
+			s.writeError(c, unprocessable("invalid_idempotency_key", "%s must be at most %d characters", IdempotencyHeader, maxIdempotencyKey))
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(c.Request.Body, MaxBody+1))
@@ -125,13 +123,13 @@ func (s *Server) replay(c *gin.Context, prior []byte, request string) {
 	var rec recorded
 	switch {
 	case prior == nil || string(prior) == "pending":
-		s.writeError(c, &judging.Error{Kind: judging.KindConflict, Code: "request_in_progress",
-			Message: "A request with this Idempotency-Key is still running; retry in a moment."})
+		s.writeError(c, &requestError{http.StatusConflict, "request_in_progress",
+			"A request with this Idempotency-Key is still running; retry in a moment."})
 	case json.Unmarshal(prior, &rec) != nil:
 		s.writeError(c, nil)
 	case rec.Request != request:
-		s.writeError(c, &judging.Error{Kind: judging.KindConflict, Code: "idempotency_key_reused",
-			Message: "This Idempotency-Key was used for another request."})
+		s.writeError(c, &requestError{http.StatusConflict, "idempotency_key_reused",
+			"This Idempotency-Key was used for another request."})
 	default:
 		c.Header("Idempotent-Replayed", "true")
 		c.Data(rec.Status, rec.ContentType, rec.Body)

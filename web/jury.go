@@ -90,7 +90,7 @@ func (r scoreRequest) input() (judging.ScoreInput, error) {
 		}
 		var v float64
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return judging.ScoreInput{}, judging.Invalidf("invalid_type", "scores.%s must be a number", k)
+			return judging.ScoreInput{}, unprocessable("invalid_type", "scores.%s must be a number", k)
 		}
 		in.Scores[k] = v
 	}

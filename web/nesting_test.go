@@ -9,8 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/awards-dev/awards/judging"
 )
 
 // nested returns {"<key>":[[[…]]]} of exactly size bytes (or one under, for an odd middle),
@@ -42,8 +40,8 @@ func TestDecodeJSON_Nesting(t *testing.T) {
 				r := httptest.NewRequest("POST", "/", strings.NewReader(string(body)))
 				err = decodeJSON(httptest.NewRecorder(), r, new(loginRequest))
 			})
-			var e *judging.Error
-			if !errors.As(err, &e) || e.Kind != judging.KindMalformed || e.Code != "too_deep" {
+			var e *requestError
+			if !errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Code != "too_deep" {
 				t.Fatalf("%d bytes: decode = %v, want 400 too_deep", size, err)
 			}
 			// Reading the body into a growing buffer costs a few times its size; 8× is room
@@ -59,7 +57,7 @@ func TestDecodeJSON_Nesting(t *testing.T) {
 		body := `{"links":` + strings.Repeat("[", 31) + strings.Repeat("]", 31) + `}`
 		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
 		err := decodeJSON(httptest.NewRecorder(), r, new(entryRequest))
-		var e *judging.Error
+		var e *requestError
 		if errors.As(err, &e) && e.Code == "too_deep" {
 			t.Fatalf("32 levels refused as too deep: %v", err)
 		}
@@ -70,7 +68,7 @@ func TestDecodeJSON_Nesting(t *testing.T) {
 		body := `{"links":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + `}`
 		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
 		err := decodeJSON(httptest.NewRecorder(), r, new(entryRequest))
-		var e *judging.Error
+		var e *requestError
 		if !errors.As(err, &e) || e.Code != "too_deep" {
 			t.Fatalf("33 levels: decode = %v, want 400 too_deep", err)
 		}

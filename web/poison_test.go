@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
 	"net/http"
 	"strings"
@@ -97,9 +96,8 @@ func TestPoisonedTally_HTTP(t *testing.T) {
 		if !seen {
 			t.Fatalf("the healthy score is missing from /results: %+v", res.category(t, catWide))
 		}
-		rows, err := csv.NewReader(strings.NewReader(string(ts.must(t, http.StatusOK, "GET", "/api/v1/results.csv", ts.admin, nil)))).ReadAll()
-		if err != nil || len(rows) < 4 {
-			t.Fatalf("/results.csv: %d rows, %v", len(rows), err)
+		if rows := readCSV(t, ts.must(t, http.StatusOK, "GET", "/api/v1/results.csv", ts.admin, nil)); len(rows) < 4 {
+			t.Fatalf("/results.csv: %d rows, want a header and 3", len(rows))
 		}
 		audit := string(ts.must(t, http.StatusOK, "GET", "/api/v1/audit.csv", ts.admin, nil))
 		if !strings.Contains(audit, ",unreadable,") {

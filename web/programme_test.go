@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -162,10 +160,7 @@ func TestResultsCSV_HTTP(t *testing.T) {
 	if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Fatalf("Content-Type = %q, want text/csv", ct)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
-	if err != nil {
-		t.Fatalf("not CSV: %v", err)
-	}
+	rows := readCSV(t, out)
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
-	"strings"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/awards-dev/awards/auth"
+	"github.com/awards-dev/awards/judging"
 )
 
 func (s *Server) results(c *gin.Context) {
@@ -21,84 +21,33 @@ func (s *Server) results(c *gin.Context) {
 }
 
 func (s *Server) resultsCSV(c *gin.Context) {
-	rows, err := s.judging.ResultsCSV(c.Request.Context(), auth.ActorFrom(c))
+	r, err := s.judging.ResultsExport(c.Request.Context(), auth.ActorFrom(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	writeCSV(c, "results.csv", rows)
+	writeCSV(c, "results.csv", resultsTable(r))
 }
 
-func (s *Server) auditCSV(c *gin.Context) {
-	rows, err := s.judging.AuditCSV(c.Request.Context(), auth.ActorFrom(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
+// resultsTable lays out the results export: a header, then one line per entry with a mean
+// column per criterion, empty where its category has no such criterion or no judge counts.
+func resultsTable(r judging.ResultsExport) [][]string {
+	header := []string{"category_id", "category", "rank", "tie", "entry_id", "title", "company", "country", "startup"}
+	for _, k := range r.Criteria {
+		header = append(header, "mean_"+k)
 	}
-	writeCSV(c, "audit.csv", rows)
-}
-
-// writeCSV answers text/csv. Cells a spreadsheet would run as a formula (= + - @ first) get a
-// leading apostrophe: titles come from exhibitors.
-func writeCSV(c *gin.Context, name string, rows [][]string) {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	for _, r := range rows {
-		for i, cell := range r {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
-				r[i] = "'" + cell
-			}
+	out := [][]string{append(header, "score", "judges")}
+	for _, e := range r.Rows {
+		row := []string{e.CategoryID, e.Category, "", strconv.FormatBool(e.Tie), e.EntryID, e.Title, e.Company, e.Country, strconv.FormatBool(e.Startup)}
+		if e.Rank > 0 {
+			row[2] = strconv.Itoa(e.Rank)
 		}
-		_ = w.Write(r)
-	}
-	w.Flush()
-}
-
-func isNumber(s string) bool {
-	for i, r := range s {
-		if !(r >= '0' && r <= '9' || r == '.' || (i == 0 && r == '-')) {
-			return false
+		for _, k := range r.Criteria {
+			v, ok := e.Means[k]
+			row = append(row, optional(ok, v))
 		}
+		row = append(row, optional(e.Score != nil, deref(e.Score)), strconv.Itoa(e.Judges))
+		out = append(out, row)
 	}
-	return true
-}
-
-func (s *Server) verifyAudit(c *gin.Context) {
-	res, err := s.judging.VerifyAudit(c.Request.Context(), auth.ActorFrom(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
-
-func (s *Server) ceremony(c *gin.Context) {
-	st, err := s.judging.Ceremony(c.Request.Context())
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, st)
-}
-
-type revealRequest struct {
-	CategoryID string `json:"category_id"`
-	Step       bool   `json:"step"`
-}
-
-func (s *Server) reveal(c *gin.Context) {
-	var req revealRequest
-	if !s.decode(c, &req) {
-		return
-	}
-	res, err := s.judging.Reveal(c.Request.Context(), auth.ActorFrom(c), req.CategoryID, req.Step)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
+	return out
 }

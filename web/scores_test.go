@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"math"
 	"net/http"
 	"strings"
@@ -212,10 +211,7 @@ func TestScores_HTTP(t *testing.T) {
 
 		// The audit trail keeps every version and the withdrawal, and its chain holds.
 		csvBody := ts.must(t, http.StatusOK, "GET", "/api/v1/audit.csv", ts.admin, nil)
-		rows, err := csv.NewReader(strings.NewReader(string(csvBody))).ReadAll()
-		if err != nil {
-			t.Fatalf("audit.csv: %v", err)
-		}
+		rows := readCSV(t, csvBody)
 		var j2Scores, withdrawals int
 		for _, r := range rows[1:] {
 			switch {

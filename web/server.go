@@ -74,9 +74,7 @@ func New(d Deps) (*Server, error) {
 	e.HandleMethodNotAllowed = true
 	e.Use(securityHeaders(), s.metrics.middleware(), s.accessLog(), s.recovery())
 	e.NoRoute(func(c *gin.Context) { s.writeError(c, judging.ErrNotFound) })
-	e.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", "This route does not take this method."}})
-	})
+	e.NoMethod(func(c *gin.Context) { s.writeError(c, errNoMethod) })
 	s.engine = e
 	s.routes()
 	return s, nil

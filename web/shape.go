@@ -1,10 +1,6 @@
 package web
 
-import (
-	"unicode/utf8"
-
-	"github.com/awards-dev/awards/judging"
-)
+import "unicode/utf8"
 
 // MaxDepth is how deeply a request body may nest arrays and objects (deeper → 400): our
 // bodies need four levels, and a bound keeps every later pass linear in the body's size.
@@ -48,10 +44,8 @@ func checkShape(body []byte) error {
 }
 
 var (
-	errInvalidUTF8 = &judging.Error{Kind: judging.KindMalformed, Code: "invalid_utf8",
-		Message: "the body is not valid UTF-8 (or escapes a lone UTF-16 surrogate)"}
-	errTooDeep = &judging.Error{Kind: judging.KindMalformed, Code: "too_deep",
-		Message: "the body nests arrays and objects more than 32 levels deep"}
+	errInvalidUTF8 = badRequest("invalid_utf8", "the body is not valid UTF-8 (or escapes a lone UTF-16 surrogate)")
+	errTooDeep     = badRequest("too_deep", "the body nests arrays and objects more than 32 levels deep")
 )
 
 // escapeLen returns the length of the escape at the start of s (a backslash and what

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
-
-	"github.com/awards-dev/awards/judging"
 )
 
 // checkKeys walks a JSON body against the Go type it will be decoded into and refuses what
@@ -52,7 +50,7 @@ func walk(dec *json.Decoder, t reflect.Type, path string) error {
 			key, _ := kt.(string)
 			name := join(path, key)
 			if seen[key] {
-				return &judging.Error{Kind: judging.KindMalformed, Code: "duplicate_field", Message: "field " + name + " appears twice"}
+				return badRequest("duplicate_field", "field "+name+" appears twice")
 			}
 			seen[key] = true
 			var next reflect.Type
@@ -63,7 +61,7 @@ func walk(dec *json.Decoder, t reflect.Type, path string) error {
 			case t.Kind() == reflect.Struct:
 				f, ok := fieldByJSONName(t, key)
 				if !ok {
-					return &judging.Error{Kind: judging.KindMalformed, Code: "unknown_field", Message: "unknown field " + name}
+					return badRequest("unknown_field", "unknown field "+name)
 				}
 				next = f
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -38,8 +39,8 @@ func TestDecodeJSON_StrictKeys(t *testing.T) {
 				}
 				return
 			}
-			var e *judging.Error
-			if !errors.As(err, &e) || e.Code != tc.code || e.Kind != judging.KindMalformed {
+			var e *requestError
+			if !errors.As(err, &e) || e.Code != tc.code || e.Status != http.StatusBadRequest {
 				t.Fatalf("decode: %v, want 400 %s", err, tc.code)
 			}
 		})

@@ -66,7 +66,7 @@ func build(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, ha
 	}
 	secret := []byte(cfg.JWTSecret)
 	if len(secret) == 0 {
-		candidate := make([]byte, 32)
+		candidate := make([]byte, auth.MinSecretLen)
 		rand.Read(candidate)
 		if secret, err = svc.Secret(ctx, "jwt", candidate); err != nil {
 			return nil, fmt.Errorf("jwt secret: %w", err)

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
 )
 
-// readCSV reads a CSV with a header into one map per row.
+// readCSV reads a CSV with a header, after its UTF-8 byte-order mark if any, into one map per row.
 func readCSV(r io.Reader) ([]map[string]string, error) {
-	all, err := csv.NewReader(r).ReadAll()
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\xEF\xBB\xBF" {
+		_, _ = br.Discard(3)
+	}
+	all, err := csv.NewReader(br).ReadAll()
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/awards-dev/awards/auth"
-	"github.com/awards-dev/awards/config"
+	"github.com/awards-dev/awards/demo"
 	"github.com/awards-dev/awards/judging"
 	"github.com/awards-dev/awards/web"
 )
@@ -21,8 +21,8 @@ const demoJudgesPerEntry = 3
 // a ceremony screen — and prints the credentials. A store that already has a programme is
 // left as it is.
 func loadDemo(ctx context.Context, svc *judging.Service, tokens *auth.Tokens, stdout io.Writer, log *slog.Logger) error {
-	d := config.DemoData()
-	loaded, err := svc.LoadProgramme(ctx, config.DemoProgramme(time.Now()))
+	d := demo.New()
+	loaded, err := svc.LoadProgramme(ctx, demo.Programme(time.Now()))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func loadDemo(ctx context.Context, svc *judging.Service, tokens *auth.Tokens, st
 	return nil
 }
 
-func printDemo(w io.Writer, d config.Demo, screenToken string) {
+func printDemo(w io.Writer, d demo.Data, screenToken string) {
 	fmt.Fprintln(w, "Demo accounts (Milipol Innovation Awards 2023):")
 	row := func(role, email, password string) { fmt.Fprintf(w, "  %-10s %-32s %s\n", role, email, password) }
 	row("admin", d.AdminEmail, d.AdminPassword)

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/awards-dev/awards/config"
+	"github.com/awards-dev/awards/demo"
 	"github.com/awards-dev/awards/judging"
 	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
@@ -119,7 +120,7 @@ func demoJury(t *testing.T, rdb redis.UniversalClient) {
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	c := client{t, ts.URL}
-	d := config.DemoData()
+	d := demo.New()
 
 	var prog judging.Programme
 	c.do("GET", "/programme", "", nil, &prog)

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -63,34 +62,59 @@ func (s *Store) Assign(ctx context.Context, as []judging.CategoryAssignment) (in
 		if err != nil {
 			return added, wrap("assign", err)
 		}
-		n, ok := res.(int64)
-		if !ok {
-			return added, judging.ErrCategoryRevealed
+		switch n := res.(type) {
+		case int64:
+			added += int(n)
+		case string:
+			if n == "REVEALED" {
+				return added, judging.ErrCategoryRevealed
+			}
+			return added, unexpected("assign", res)
+		default:
+			return added, unexpected("assign", res)
 		}
-		added += int(n)
 	}
 	return added, nil
 }
 
 // Withdraw ends an assignment and stops its score counting, recording that in the audit trail;
 // nothing if the category is revealed or being revealed (ErrCategoryRevealed).
-func (s *Store) Withdraw(ctx context.Context, a judging.CategoryAssignment, reason, by string, at time.Time) (bool, error) {
-	recuse := "0"
-	if reason == "recused" {
-		recuse = "1"
+func (s *Store) Withdraw(ctx context.Context, w judging.Withdrawal) (bool, error) {
+	members, err := auditMembers(withdrawalRecord{
+		At: stamp(w.At), By: w.By, Action: "withdraw", Reason: w.Reason(),
+		EntryID: w.EntryID, JudgeID: w.JudgeID, CategoryID: w.CategoryID,
+	})
+	if err != nil {
+		return false, wrapValue("withdraw", err)
 	}
 	keys := []string{
-		s.k.assignments(), s.k.assignedInCat(a.CategoryID), s.k.assignedTo(a.JudgeID), s.k.judgesOf(a.EntryID),
-		s.k.recused(), s.k.counting(a.CategoryID), s.k.bodies(a.CategoryID),
+		s.k.assignments(), s.k.assignedInCat(w.CategoryID), s.k.assignedTo(w.JudgeID), s.k.judgesOf(w.EntryID),
+		s.k.recused(), s.k.counting(w.CategoryID), s.k.bodies(w.CategoryID),
 		s.k.audit(), s.k.auditHead(), s.k.auditSeq(), s.k.revealed(), s.k.partial(),
 	}
-	res, err := s.s.withdraw.Run(ctx, s.rdb, keys, a.EntryID, a.JudgeID, a.CategoryID, reason, stamp(at), recuse, by).Result()
+	res, err := s.s.withdraw.Run(ctx, s.rdb, keys, w.EntryID, w.JudgeID, w.CategoryID, flag(w.Recuse), members).Result()
 	if err != nil {
 		return false, wrap("withdraw", err)
 	}
-	n, ok := res.(int64)
-	if !ok {
+	switch res {
+	case int64(1):
+		return true, nil
+	case int64(0):
+		return false, nil
+	case "REVEALED":
 		return false, judging.ErrCategoryRevealed
 	}
-	return n == 1, nil
+	return false, unexpected("withdraw", res)
+}
+
+// withdrawalRecord is the audit record of a withdrawal up to its old score, in the order of
+// judging.AuditEvent; the script puts the sequence number in front and the old score after.
+type withdrawalRecord struct {
+	At         string `json:"at"`
+	By         string `json:"by"`
+	Action     string `json:"action"`
+	Reason     string `json:"reason"`
+	EntryID    string `json:"entry_id"`
+	JudgeID    string `json:"judge_id"`
+	CategoryID string `json:"category_id"`
 }

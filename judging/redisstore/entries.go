@@ -3,6 +3,8 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +28,7 @@ var _ judging.Entries = (*Store)(nil)
 func (s *Store) CreateEntry(ctx context.Context, e judging.Entry, maxPerOwner int) error {
 	b, err := entryJSON(e)
 	if err != nil {
-		return err
+		return wrapValue("create entry", err)
 	}
 	keys := []string{s.k.entry(e.ID), s.k.entries(), s.k.entriesOfCat(e.CategoryID), s.k.entriesOf(e.OwnerID)}
 	res, err := s.s.createEntry.Run(ctx, s.rdb, keys, e.ID, b, string(e.Status), e.CategoryID,
@@ -34,10 +36,13 @@ func (s *Store) CreateEntry(ctx context.Context, e judging.Entry, maxPerOwner in
 	if err != nil {
 		return wrap("create entry", err)
 	}
-	if res == "TOO_MANY" {
+	switch res {
+	case "OK":
+		return nil
+	case "TOO_MANY":
 		return judging.ErrTooManyEntries
 	}
-	return nil
+	return unexpected("create entry", res)
 }
 
 func entryJSON(e judging.Entry) (string, error) {
@@ -51,23 +56,24 @@ func (s *Store) Entry(ctx context.Context, id string) (judging.Entry, error) {
 	if err != nil {
 		return judging.Entry{}, wrap("entry", err)
 	}
-	return decodeEntry(m)
+	return decodeEntry(id, m)
 }
 
-func decodeEntry(m map[string]string) (judging.Entry, error) {
+// decodeEntry reads the entry hash of id; ErrNotFound if there is none.
+func decodeEntry(id string, m map[string]string) (judging.Entry, error) {
 	if m["json"] == "" {
 		return judging.Entry{}, judging.ErrNotFound
 	}
 	var e judging.Entry
 	if err := json.Unmarshal([]byte(m["json"]), &e); err != nil {
-		return judging.Entry{}, err
+		return judging.Entry{}, wrapValue("entry "+id, err)
 	}
 	e.Status = judging.EntryStatus(m["status"])
 	e.CategoryID = m["cat"]
 	if at := m["submitted_at"]; at != "" {
 		t, err := time.Parse(time.RFC3339Nano, at)
 		if err != nil {
-			return judging.Entry{}, err
+			return judging.Entry{}, wrapValue("entry "+id+": submitted_at", err)
 		}
 		e.SubmittedAt = &t
 	}
@@ -77,32 +83,43 @@ func decodeEntry(m map[string]string) (judging.Entry, error) {
 	return e, nil
 }
 
-// UpdateEntry replaces an entry's fields, checking its status in the same step.
+// updateAttempts bounds the retries of UpdateEntry when concurrent edits move the entry.
+const updateAttempts = 8
+
+// UpdateEntry replaces an entry's fields, checking its status and moving its index entry in
+// one script. The script must name the index of the category the entry is in, so that is
+// read first; if a concurrent edit moved the entry meanwhile, it reads again.
 func (s *Store) UpdateEntry(ctx context.Context, e judging.Entry, draftOnly bool) (judging.Entry, error) {
-	old, err := s.Entry(ctx, e.ID)
-	if err != nil {
-		return judging.Entry{}, err
-	}
 	b, err := entryJSON(e)
 	if err != nil {
-		return judging.Entry{}, err
+		return judging.Entry{}, wrapValue("update entry", err)
 	}
-	flag := "0"
-	if draftOnly {
-		flag = "1"
+	for range updateAttempts {
+		current, err := s.rdb.HGet(ctx, s.k.entry(e.ID), "cat").Result()
+		if errors.Is(err, redis.Nil) {
+			return judging.Entry{}, judging.ErrNotFound
+		}
+		if err != nil {
+			return judging.Entry{}, wrap("update entry", err)
+		}
+		keys := []string{s.k.entry(e.ID), s.k.entriesOfCat(current), s.k.entriesOfCat(e.CategoryID)}
+		res, err := s.s.updateEntry.Run(ctx, s.rdb, keys, b, flag(draftOnly), current, e.ID, e.CategoryID, e.Title, e.Company).Text()
+		if err != nil {
+			return judging.Entry{}, wrap("update entry", err)
+		}
+		switch res {
+		case "OK":
+			return s.Entry(ctx, e.ID)
+		case "NOT_FOUND":
+			return judging.Entry{}, judging.ErrNotFound
+		case "SUBMITTED":
+			return judging.Entry{}, judging.ErrAlreadySubmitted
+		case "MOVED":
+			continue
+		}
+		return judging.Entry{}, unexpected("update entry", res)
 	}
-	keys := []string{s.k.entry(e.ID), s.k.entriesOfCat(old.CategoryID), s.k.entriesOfCat(e.CategoryID)}
-	res, err := s.s.updateEntry.Run(ctx, s.rdb, keys, b, flag, e.CategoryID, e.ID, e.Title, e.Company).Text()
-	if err != nil {
-		return judging.Entry{}, wrap("update entry", err)
-	}
-	switch res {
-	case "NOT_FOUND":
-		return judging.Entry{}, judging.ErrNotFound
-	case "SUBMITTED":
-		return judging.Entry{}, judging.ErrAlreadySubmitted
-	}
-	return s.Entry(ctx, e.ID)
+	return judging.Entry{}, fmt.Errorf("redisstore: update entry %s: the entry kept moving under %d attempts", e.ID, updateAttempts)
 }
 
 // SubmitEntry moves a draft to submitted, unless its category is revealed or being revealed.
@@ -113,6 +130,8 @@ func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judgi
 		return judging.Entry{}, wrap("submit entry", err)
 	}
 	switch res {
+	case "OK":
+		return s.Entry(ctx, id)
 	case "NOT_FOUND":
 		return judging.Entry{}, judging.ErrNotFound
 	case "SUBMITTED":
@@ -120,7 +139,7 @@ func (s *Store) SubmitEntry(ctx context.Context, id string, at time.Time) (judgi
 	case "REVEALED":
 		return judging.Entry{}, judging.ErrCategoryRevealed
 	}
-	return s.Entry(ctx, id)
+	return judging.Entry{}, unexpected("submit entry", res)
 }
 
 // Entries lists entries in creation order: all, one owner's, one judge's assigned, or one
@@ -161,9 +180,9 @@ func (s *Store) entriesByID(ctx context.Context, ids []string) ([]judging.Entry,
 		return nil, wrap("entries", err)
 	}
 	out := make([]judging.Entry, 0, len(ids))
-	for _, c := range cmds {
-		e, err := decodeEntry(c.Val())
-		if err == judging.ErrNotFound {
+	for i, c := range cmds {
+		e, err := decodeEntry(ids[i], c.Val())
+		if errors.Is(err, judging.ErrNotFound) {
 			continue
 		}
 		if err != nil {

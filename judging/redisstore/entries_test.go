@@ -128,3 +128,82 @@ func TestStore_EntryRefs(t *testing.T) {
 		t.Fatalf("EntryRefs of an empty category = %v", got)
 	}
 }
+
+// indexedIn returns the categories whose index lists entry id, of those given.
+func indexedIn(t *testing.T, s *redisstore.Store, id string, cats ...string) []string {
+	t.Helper()
+	var in []string
+	for _, c := range cats {
+		for _, e := range judgingtest.Must(s.Entries(t.Context(), judging.EntryScope{CategoryID: c}))(t) {
+			if e.ID == id {
+				in = append(in, c)
+			}
+		}
+	}
+	return in
+}
+
+func TestStore_UpdateEntry_concurrent(t *testing.T) {
+	cats := []string{"cat-a", "cat-b", "cat-c", "cat-d"}
+
+	t.Run("OK/concurrent moves leave the entry in one category", func(t *testing.T) {
+		// Store: checks and writes are one atomic step. Edits racing to move one entry to
+		// different categories leave it listed in exactly the category it is in.
+		ctx := t.Context()
+		s := redisstore.New(redistest.New(t))
+		e := newEntry("e_1", "u_1", cats[0], 0)
+		judgingtest.Must(0, s.CreateEntry(ctx, e, 20))(t)
+		for round := range 20 {
+			var wg sync.WaitGroup
+			for i, c := range cats {
+				wg.Go(func() {
+					edit := e
+					edit.CategoryID, edit.Title = c, fmt.Sprintf("round %d, edit %d", round, i)
+					if _, err := s.UpdateEntry(ctx, edit, false); err != nil {
+						t.Errorf("round %d: UpdateEntry to %s: %v", round, c, err)
+					}
+				})
+			}
+			wg.Wait()
+			got := judgingtest.Must(s.Entry(ctx, e.ID))(t)
+			if in := indexedIn(t, s, e.ID, cats...); len(in) != 1 || in[0] != got.CategoryID {
+				t.Fatalf("round %d: the entry is in %s and listed in %v", round, got.CategoryID, in)
+			}
+		}
+	})
+
+	t.Run("OK/an edit racing the submission", func(t *testing.T) {
+		// A submitted entry keeps its category, and its owner edits only a draft: an owner's
+		// edit racing the submission either lands before it or is refused whole.
+		ctx := t.Context()
+		s := redisstore.New(redistest.New(t))
+		for round := range 30 {
+			e := newEntry(fmt.Sprintf("e_%02d", round), "u_1", cats[0], round)
+			judgingtest.Must(0, s.CreateEntry(ctx, e, 50))(t)
+			edit := e
+			edit.CategoryID, edit.Title = cats[1], "Edited"
+			draftOnly := round%2 == 0 // the owner's edit; else an admin's, which may not move a submitted entry
+			var updateErr, submitErr error
+			var wg sync.WaitGroup
+			wg.Go(func() { _, updateErr = s.UpdateEntry(ctx, edit, draftOnly) })
+			wg.Go(func() { _, submitErr = s.SubmitEntry(ctx, e.ID, judgingtest.T0) })
+			wg.Wait()
+			if submitErr != nil {
+				t.Fatalf("round %d: SubmitEntry: %v", round, submitErr)
+			}
+			got := judgingtest.Must(s.Entry(ctx, e.ID))(t)
+			want := edit
+			if updateErr != nil {
+				judgingtest.WantErr(t, updateErr, judging.ErrAlreadySubmitted)
+				want = e
+			}
+			if got.Status != judging.StatusSubmitted || got.CategoryID != want.CategoryID || got.Title != want.Title {
+				t.Fatalf("round %d (update err %v): entry %s in %s titled %q, want submitted in %s titled %q",
+					round, updateErr, got.Status, got.CategoryID, got.Title, want.CategoryID, want.Title)
+			}
+			if in := indexedIn(t, s, e.ID, cats...); len(in) != 1 || in[0] != got.CategoryID {
+				t.Fatalf("round %d: the entry is in %s and listed in %v", round, got.CategoryID, in)
+			}
+		}
+	})
+}

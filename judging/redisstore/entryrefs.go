@@ -69,7 +69,7 @@ func (s *Store) fillOlderRefs(ctx context.Context, refs []judging.EntryRef, olde
 			Company string `json:"company"`
 		}
 		if err := json.Unmarshal([]byte(cmds[k].Val()), &e); err != nil {
-			return err
+			return wrapValue("entry refs: entry "+refs[i].ID, err)
 		}
 		refs[i].Title, refs[i].Company = e.Title, e.Company
 	}

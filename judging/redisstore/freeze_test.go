@@ -43,8 +43,9 @@ func TestStore_Freeze(t *testing.T) {
 			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed) // the same body too
 			_, err = save(s, ctx, r.write(j, other, body, 50))
 			judgingtest.WantErr(t, err, judging.ErrCategoryRevealed) // a first score too
-			for _, reason := range []string{"unassigned", "recused"} {
-				_, err = s.Withdraw(ctx, judging.CategoryAssignment{Assignment: judging.Assignment{JudgeID: j.ID, EntryID: e.ID}, CategoryID: judgingtest.CatCyber}, reason, r.Admin.ID, judgingtest.T0)
+			for _, recuse := range []bool{false, true} {
+				ca := judging.CategoryAssignment{Assignment: judging.Assignment{JudgeID: j.ID, EntryID: e.ID}, CategoryID: judgingtest.CatCyber}
+				_, err = s.Withdraw(ctx, judging.Withdrawal{CategoryAssignment: ca, Recuse: recuse, By: r.Admin.ID, At: judgingtest.T0})
 				judgingtest.WantErr(t, err, judging.ErrCategoryRevealed)
 			}
 			// A batch with one frozen pair adds none of them.

@@ -2,10 +2,7 @@ package redisstore
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // The idempotency records of retried requests (web's Idempotency-Key): one key each, spread
@@ -15,8 +12,11 @@ import (
 // same key left: "pending" while it runs, then its recorded response.
 func (s *Store) Reserve(ctx context.Context, key string, ttl time.Duration) ([]byte, bool, error) {
 	res, err := s.s.reserve.Run(ctx, s.rdb, []string{s.k.idempotency(key)}, ttl.Milliseconds()).Slice()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	if err != nil {
 		return nil, false, wrap("reserve", err)
+	}
+	if len(res) == 0 {
+		return nil, false, unexpected("reserve", res)
 	}
 	if n, _ := res[0].(int64); n == 1 {
 		return nil, true, nil

@@ -2,6 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -17,7 +19,8 @@ var _ judging.Invitations = (*Store)(nil)
 // invite:<hash> names the user, invite:of:<user> names the hash, so that a new invitation
 // voids the earlier one and a redeemed one is burnt with its pointer.
 
-// reinviteAttempts bounds the retries of Reinvite when concurrent calls move the pointer.
+// reinviteAttempts bounds the retries of Reinvite and RedeemInvite when concurrent calls move
+// what they read.
 const reinviteAttempts = 8
 
 // checkInvitation refuses an invitation that would never expire.
@@ -65,32 +68,54 @@ func (s *Store) Reinvite(ctx context.Context, userID string, inv judging.Invitat
 			return nil
 		case "NO_USER":
 			return judging.ErrNotFound
+		case "MOVED":
+			continue
 		}
+		return unexpected("reinvite", res)
 	}
 	return fmt.Errorf("redisstore: reinvite %s: the invitation kept changing under %d attempts", userID, reinviteAttempts)
 }
 
-// RedeemInvite sets the password of the invitation's user and burns the invitation.
+// RedeemInvite sets the password of the invitation's user and burns the invitation. The user's
+// record is read and changed here, and written by a script only if the invitation still names
+// them and the record is still the one read; if it changed meanwhile, it reads again.
 func (s *Store) RedeemInvite(ctx context.Context, inviteHash, passwordHash string) (judging.User, error) {
-	id, err := s.InvitedUser(ctx, inviteHash)
-	if err != nil {
-		return judging.User{}, err
+	for range reinviteAttempts {
+		id, err := s.InvitedUser(ctx, inviteHash)
+		if err != nil {
+			return judging.User{}, err
+		}
+		raw, err := s.rdb.Get(ctx, s.k.user(id)).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return judging.User{}, judging.ErrNotFound
+		}
+		if err != nil {
+			return judging.User{}, wrap("redeem invite", err)
+		}
+		u, err := decodeUser(id, raw)
+		if err != nil {
+			return judging.User{}, err
+		}
+		u.PasswordHash = passwordHash
+		b, err := jsonMarshal(toRecord(u))
+		if err != nil {
+			return judging.User{}, wrapValue("redeem invite", err)
+		}
+		sum := sha1.Sum(raw)
+		keys := []string{s.k.invite(inviteHash), s.k.user(id), s.k.inviteOf(id)}
+		res, err := s.s.redeemInvite.Run(ctx, s.rdb, keys, id, hex.EncodeToString(sum[:]), b, inviteHash).Text()
+		if err != nil {
+			return judging.User{}, wrap("redeem invite", err)
+		}
+		switch res {
+		case "OK":
+			return u, nil
+		case "BAD_INVITE":
+			return judging.User{}, judging.ErrBadInvite
+		case "MOVED":
+			continue
+		}
+		return judging.User{}, unexpected("redeem invite", res)
 	}
-	u, err := s.User(ctx, id)
-	if err != nil {
-		return judging.User{}, err
-	}
-	u.PasswordHash = passwordHash
-	b, err := jsonMarshal(toRecord(u))
-	if err != nil {
-		return judging.User{}, err
-	}
-	res, err := s.s.redeemInvite.Run(ctx, s.rdb, []string{s.k.invite(inviteHash), s.k.user(id), s.k.inviteOf(id)}, id, b, inviteHash).Text()
-	if err != nil {
-		return judging.User{}, wrap("redeem invite", err)
-	}
-	if res != "OK" {
-		return judging.User{}, judging.ErrBadInvite
-	}
-	return u, nil
+	return judging.User{}, fmt.Errorf("redisstore: redeem invite: the user's record kept changing under %d attempts", reinviteAttempts)
 }

@@ -1,10 +1,14 @@
 package redisstore_test
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/awards-dev/awards/judging"
 	"github.com/awards-dev/awards/judging/judgingtest"
@@ -174,6 +178,102 @@ func TestStore_DeleteScreen(t *testing.T) {
 		judgingtest.WantErr(t, s.DeleteScreen(ctx, "u_j"), judging.ErrNotFound)
 		if _, err := s.User(ctx, "u_j"); err != nil {
 			t.Fatalf("the judge: %v", err)
+		}
+	})
+}
+
+func TestStore_RedeemInvite_concurrent(t *testing.T) {
+	ctx := t.Context()
+	rdb := redistest.New(t)
+	s := redisstore.New(rdb)
+	inv := func(hash string) judging.Invitation { return judging.Invitation{Hash: hash, TTL: time.Hour} }
+
+	t.Run("OK/redemptions racing a new invitation", func(t *testing.T) {
+		// A new invitation voids the earlier one: two redemptions of an invitation racing a new
+		// one set at most one password, never after the new one was issued, and the new one
+		// always works.
+		j := judging.User{ID: "u_r", Role: judging.RoleJudge, Email: "r@jury.test", CreatedAt: judgingtest.T0}
+		judgingtest.Must(0, s.CreateUser(ctx, j, inv("r0")))(t)
+		password := ""
+		for round := range 30 {
+			current, next := fmt.Sprintf("r%d", round), fmt.Sprintf("r%d", round+1)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for k := range errs {
+				wg.Go(func() { _, errs[k] = s.RedeemInvite(ctx, current, fmt.Sprintf("$pw-%d-%d", round, k)) })
+			}
+			var reinviteErr error
+			wg.Go(func() { reinviteErr = s.Reinvite(ctx, j.ID, inv(next)) })
+			wg.Wait()
+			if reinviteErr != nil {
+				t.Fatalf("round %d: Reinvite: %v", round, reinviteErr)
+			}
+			redeemed := 0
+			for k, err := range errs {
+				if err == nil {
+					redeemed++
+					password = fmt.Sprintf("$pw-%d-%d", round, k)
+					continue
+				}
+				judgingtest.WantErr(t, err, judging.ErrBadInvite)
+			}
+			if redeemed > 1 {
+				t.Fatalf("round %d: one invitation redeemed %d times", round, redeemed)
+			}
+			if got := judgingtest.Must(s.User(ctx, j.ID))(t).PasswordHash; got != password {
+				t.Fatalf("round %d: password hash %q, want %q", round, got, password)
+			}
+			_, err := s.InvitedUser(ctx, current)
+			judgingtest.WantErr(t, err, judging.ErrBadInvite)
+			if got := judgingtest.Must(s.InvitedUser(ctx, next))(t); got != j.ID {
+				t.Fatalf("round %d: the new invitation names %q, want %q", round, got, j.ID)
+			}
+			if got := judgingtest.Must(rdb.Get(ctx, "awards:{jury}:invite:of:"+j.ID).Result())(t); got != next {
+				t.Fatalf("round %d: the judge's invitation is %q, want %q", round, got, next)
+			}
+		}
+	})
+
+	t.Run("OK/a change to the account while redeeming is kept", func(t *testing.T) {
+		// The account is read, changed and written as one step: a redemption never writes back
+		// an account record that changed after it was read.
+		j := judging.User{ID: "u_c", Role: judging.RoleJudge, Email: "c@jury.test", Name: "Name 0", CreatedAt: judgingtest.T0}
+		judgingtest.Must(0, s.CreateUser(ctx, j, inv("c0")))(t)
+		key := "awards:{jury}:user:" + j.ID
+		rename := func(name string) error { // another writer of the record, with its own optimistic check
+			for {
+				err := rdb.Watch(ctx, func(tx *redis.Tx) error {
+					var rec map[string]any
+					if err := json.Unmarshal(judgingtest.Must(tx.Get(ctx, key).Bytes())(t), &rec); err != nil {
+						return err
+					}
+					rec["name"] = name
+					b, _ := json.Marshal(rec)
+					_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error { return p.Set(ctx, key, b, 0).Err() })
+					return err
+				}, key)
+				if !errors.Is(err, redis.TxFailedErr) {
+					return err
+				}
+			}
+		}
+		for round := range 30 {
+			if round > 0 {
+				judgingtest.Must(0, s.Reinvite(ctx, j.ID, inv(fmt.Sprintf("c%d", round))))(t)
+			}
+			name, pw := fmt.Sprintf("Name %d", round+1), fmt.Sprintf("$pw-%d", round)
+			var wg sync.WaitGroup
+			var redeemErr, renameErr error
+			wg.Go(func() { _, redeemErr = s.RedeemInvite(ctx, fmt.Sprintf("c%d", round), pw) })
+			wg.Go(func() { renameErr = rename(name) })
+			wg.Wait()
+			if redeemErr != nil || renameErr != nil {
+				t.Fatalf("round %d: redeem: %v, rename: %v", round, redeemErr, renameErr)
+			}
+			got := judgingtest.Must(s.User(ctx, j.ID))(t)
+			if got.Name != name || got.PasswordHash != pw {
+				t.Fatalf("round %d: account named %q with password hash %q, want %q and %q", round, got.Name, got.PasswordHash, name, pw)
+			}
 		}
 	})
 }

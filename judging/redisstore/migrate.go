@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,22 +16,19 @@ import (
 // an email holds a look-alike claim, emailkey:<judging.EmailKey of the email>.
 const schemaVersion = 1
 
-// raiseSchema sets the schema version upward only.
-var raiseSchema = redis.NewScript(func() string {
-	b, err := luaFiles.ReadFile("lua/raise_schema.lua")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	return string(b)
-}())
-
 // Migrate brings data written by earlier versions up to schemaVersion; run it at start,
 // before serving. It is idempotent, and safe when several instances run it at once: each
 // step only claims what is free.
 func (s *Store) Migrate(ctx context.Context) error {
-	v, err := s.rdb.Get(ctx, s.k.schema()).Int()
+	raw, err := s.rdb.Get(ctx, s.k.schema()).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return wrap("migrate: schema version", err)
+	}
+	v := 0
+	if raw != "" {
+		if v, err = strconv.Atoi(raw); err != nil {
+			return wrapValue("migrate: schema version", err)
+		}
 	}
 	if v >= schemaVersion {
 		return nil
@@ -38,7 +36,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.claimEmailKeys(ctx); err != nil {
 		return err
 	}
-	return wrap("migrate: schema version", raiseSchema.Run(ctx, s.rdb, []string{s.k.schema()}, schemaVersion).Err())
+	return wrap("migrate: schema version", s.s.raiseSchema.Run(ctx, s.rdb, []string{s.k.schema()}, schemaVersion).Err())
 }
 
 // claimEmailKeys gives every account with an email its look-alike claim, oldest account

@@ -3,10 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/awards-dev/awards/judging"
 )
@@ -25,11 +22,14 @@ func (s *Store) Programme(ctx context.Context) (judging.Programme, int64, error)
 	}
 	var p judging.Programme
 	if err := json.Unmarshal([]byte(js), &p); err != nil {
-		return judging.Programme{}, 0, err
+		return judging.Programme{}, 0, wrapValue("programme", err)
 	}
 	rev, _ := vals[1].(string)
 	n, err := strconv.ParseInt(rev, 10, 64)
-	return p, n, err
+	if err != nil {
+		return judging.Programme{}, 0, wrapValue("programme: rev", err)
+	}
+	return p, n, nil
 }
 
 // PutProgramme replaces the programme if it is still at expectRev, no changed category was
@@ -37,7 +37,7 @@ func (s *Store) Programme(ctx context.Context) (judging.Programme, int64, error)
 func (s *Store) PutProgramme(ctx context.Context, p judging.Programme, expectRev int64, changed, removed []string) (int64, error) {
 	b, err := jsonMarshal(p)
 	if err != nil {
-		return 0, err
+		return 0, wrapValue("put programme", err)
 	}
 	keys := []string{s.k.programme(), s.k.scored()}
 	for _, c := range removed {
@@ -48,17 +48,20 @@ func (s *Store) PutProgramme(ctx context.Context, p judging.Programme, expectRev
 		args = append(args, c)
 	}
 	res, err := s.s.putProgramme.Run(ctx, s.rdb, keys, args...).StringSlice()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	if err != nil {
 		return 0, wrap("put programme", err)
 	}
-	switch res[0] {
-	case "STALE":
+	switch {
+	case len(res) == 1 && res[0] == "STALE":
 		return 0, judging.ErrStale
-	case "FROZEN":
+	case len(res) == 2 && res[0] == "FROZEN":
 		return 0, &judging.Error{Kind: judging.KindConflict, Code: judging.ErrCriteriaFrozen.Code,
 			Message: "Category " + res[1] + " has scores: its criteria and tally can no longer change."}
-	case "IN_USE":
+	case len(res) == 1 && res[0] == "IN_USE":
 		return 0, judging.ErrCategoryInUse
+	case len(res) == 2 && res[0] == "OK":
+		rev, err := strconv.ParseInt(res[1], 10, 64)
+		return rev, wrapValue("put programme: rev", err)
 	}
-	return strconv.ParseInt(res[1], 10, 64)
+	return 0, unexpected("put programme", res)
 }

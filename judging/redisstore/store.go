@@ -6,6 +6,7 @@ package redisstore
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,7 +25,8 @@ var luaFiles embed.FS
 // that refuse changes to a revealed category frozen.lua.
 type scripts struct {
 	saveScore, withdraw, assign, putProgramme, createEntry, updateEntry, submitEntry,
-	createUser, redeemInvite, reinvite, deleteScreen, freeze, revealStep, reserve, limitReserve, limitRelease *redis.Script
+	createUser, redeemInvite, reinvite, deleteScreen, freeze, revealStep, reserve, limitReserve, limitRelease,
+	raiseSchema *redis.Script
 }
 
 func loadScripts() scripts {
@@ -53,6 +55,7 @@ func loadScripts() scripts {
 		reserve:      redis.NewScript(read("reserve")),
 		limitReserve: redis.NewScript(read("limit_reserve")),
 		limitRelease: redis.NewScript(read("limit_release")),
+		raiseSchema:  redis.NewScript(read("raise_schema")),
 	}
 }
 
@@ -125,7 +128,7 @@ func (s *Store) EnsureSecret(ctx context.Context, name string, candidate []byte)
 func (s *Store) Publish(ctx context.Context, e judging.Event) error {
 	b, err := jsonMarshal(e)
 	if err != nil {
-		return err
+		return wrapValue("publish", err)
 	}
 	return wrap("publish", s.rdb.Publish(ctx, s.k.events(), b).Err())
 }
@@ -152,6 +155,38 @@ func wrap(op string, err error) error {
 		return fmt.Errorf("redisstore: %s: %w", op, err)
 	}
 	return fmt.Errorf("redisstore: %s: %w: %w", op, judging.ErrUnavailable, err)
+}
+
+// wrapValue adds the operation to an error that is not Redis's: a value that cannot be encoded
+// or a stored record that cannot be decoded (500, never 503).
+func wrapValue(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("redisstore: %s: %w", op, err)
+}
+
+// unexpected is the error of a script that answered what its caller does not know.
+func unexpected(op string, reply any) error {
+	return fmt.Errorf("redisstore: %s: unexpected reply %v", op, reply)
+}
+
+// flag is a boolean as a script argument: "1" or "0".
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// auditMembers is v (a struct) as JSON object members without the braces, for a script that
+// writes them into an audit record between its sequence number and what it reads itself.
+func auditMembers(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b[1 : len(b)-1]), nil
 }
 
 // isNetworkReply recognises the reply errors that mean "Redis cannot serve now".

@@ -481,11 +481,11 @@ func TestStore_Assign(t *testing.T) {
 	}
 
 	first := as[0]
-	existed := judgingtest.Must(s.Withdraw(ctx, first, "recused", first.JudgeID, judgingtest.T0))(t)
+	existed := judgingtest.Must(s.Withdraw(ctx, judging.Withdrawal{CategoryAssignment: first, Recuse: true, By: first.JudgeID, At: judgingtest.T0}))(t)
 	if !existed {
 		t.Fatalf("Withdraw reported no assignment")
 	}
-	if existed := judgingtest.Must(s.Withdraw(ctx, first, "recused", first.JudgeID, judgingtest.T0))(t); existed {
+	if existed := judgingtest.Must(s.Withdraw(ctx, judging.Withdrawal{CategoryAssignment: first, Recuse: true, By: first.JudgeID, At: judgingtest.T0}))(t); existed {
 		t.Fatalf("a second Withdraw reported an assignment")
 	}
 	if got := judgingtest.Must(s.Assign(ctx, as[:1]))(t); got != 0 {

@@ -53,27 +53,25 @@ var _ judging.Users = (*Store)(nil)
 func (s *Store) CreateUser(ctx context.Context, u judging.User, inv judging.Invitation) error {
 	b, err := jsonMarshal(toRecord(u))
 	if err != nil {
-		return err
-	}
-	hasEmail, hasInvite := "0", "0"
-	if u.Email != "" {
-		hasEmail = "1"
+		return wrapValue("create user", err)
 	}
 	if inv.Hash != "" {
 		if err := checkInvitation(inv); err != nil {
 			return err
 		}
-		hasInvite = "1"
 	}
 	keys := []string{s.k.email(loginEmail(u.Email)), s.k.user(u.ID), s.k.role(string(u.Role)), s.k.invite(inv.Hash), s.k.inviteOf(u.ID), s.k.emailKey(judging.EmailKey(u.Email))}
-	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, hasEmail, hasInvite, inv.Hash, inv.TTL.Milliseconds()).Text()
+	res, err := s.s.createUser.Run(ctx, s.rdb, keys, u.ID, b, flag(u.Email != ""), flag(inv.Hash != ""), inv.Hash, inv.TTL.Milliseconds()).Text()
 	if err != nil {
 		return wrap("create user", err)
 	}
-	if res == "EMAIL_TAKEN" {
+	switch res {
+	case "OK":
+		return nil
+	case "EMAIL_TAKEN":
 		return judging.ErrEmailTaken
 	}
-	return nil
+	return unexpected("create user", res)
 }
 
 // User returns the user with this id.
@@ -85,13 +83,14 @@ func (s *Store) User(ctx context.Context, id string) (judging.User, error) {
 	if err != nil {
 		return judging.User{}, wrap("user", err)
 	}
-	return decodeUser(b)
+	return decodeUser(id, b)
 }
 
-func decodeUser(b []byte) (judging.User, error) {
+// decodeUser reads the stored record of user id.
+func decodeUser(id string, b []byte) (judging.User, error) {
 	var r userRecord
 	if err := json.Unmarshal(b, &r); err != nil {
-		return judging.User{}, err
+		return judging.User{}, wrapValue("user "+id, err)
 	}
 	return r.user(), nil
 }
@@ -140,12 +139,12 @@ func (s *Store) UsersByRole(ctx context.Context, r judging.Role) ([]judging.User
 		return nil, wrap("users by role", err)
 	}
 	users := make([]judging.User, 0, len(vals))
-	for _, v := range vals {
+	for i, v := range vals {
 		str, ok := v.(string)
 		if !ok {
 			continue
 		}
-		u, err := decodeUser([]byte(str))
+		u, err := decodeUser(ids[i], []byte(str))
 		if err != nil {
 			return nil, err
 		}
@@ -162,8 +161,11 @@ func (s *Store) DeleteScreen(ctx context.Context, id string) error {
 	if err != nil {
 		return wrap("delete screen", err)
 	}
-	if res != "OK" {
+	switch res {
+	case "OK":
+		return nil
+	case "NOT_FOUND":
 		return judging.ErrNotFound
 	}
-	return nil
+	return unexpected("delete screen", res)
 }

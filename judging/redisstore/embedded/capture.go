@@ -35,17 +35,16 @@ func knownOf(snap *snapshot) *known {
 }
 
 // capture reads a consistent copy of database 0, never half of a script's or transaction's
-// writes, and what it saw for the next capture. prev may be nil. skipped receives each key of
+// writes, and what it saw for the next capture (prev may be nil). skipped receives each key of
 // a type the snapshot cannot hold (only miniredis' HyperLogLog), with that type.
-//
-// Everything is read in one MULTI/EXEC, which miniredis runs under its lock: TIME, DBSIZE,
-// and for each key prev knows PTTL and the reads for its type. That holds the whole dataset
-// when no key changed type and DBSIZE counts no key beyond the known ones. Else the new types
-// are learned and the transaction is sent again, this time ending with captureScript, which
-// reads the keys still unknown. Only a key that changes type again in between needs a third
-// try: captureScript alone, which is as atomic but costs about 50 µs per key inside the lock
-// (each redis.call does, in miniredis).
 func capture(ctx context.Context, c redis.Cmdable, prev *known, skipped func(key, typ string)) (*snapshot, *known, error) {
+	// Everything is read in one MULTI/EXEC, which miniredis runs under its lock: TIME, DBSIZE,
+	// and for each key prev knows PTTL and the reads for its type. That holds the whole dataset
+	// when no key changed type and DBSIZE counts no key beyond the known ones. Else the new types
+	// are learned and the transaction is sent again, this time ending with captureScript, which
+	// reads the keys still unknown. Only a key that changes type again in between needs a third
+	// try: captureScript alone, which is as atomic but costs about 50 µs per key inside the lock
+	// (each redis.call does, in miniredis).
 	if prev == nil {
 		prev = &known{}
 	}
@@ -155,12 +154,11 @@ return out
 // captureTx reads the keys prev knows in one transaction, and with script the others too.
 // When that was the whole dataset it returns the snapshot; else a nil snapshot and, in seen,
 // what to know for the next try.
-//
-// A key of a kept type is read with PTTL and its reads: PTTL -2 means it is gone, an error
-// (WRONGTYPE) that it changed type, and for a stream read from its tail an XLEN other than
-// the known entries plus the new ones that entries were deleted. A key of another type is
-// asked its TYPE.
 func captureTx(ctx context.Context, c redis.Cmdable, prev *known, script bool, skipped func(key, typ string)) (snap *snapshot, seen *known, err error) {
+	// A key of a kept type is read with PTTL and its reads: PTTL -2 means it is gone, an error
+	// (WRONGTYPE) that it changed type, and for a stream read from its tail an XLEN other than
+	// the known entries plus the new ones that entries were deleted. A key of another type is
+	// asked its TYPE.
 	keys := slices.Sorted(maps.Keys(prev.types))
 	from := func(k string) string {
 		if e := prev.entries[k]; len(e) > 0 {

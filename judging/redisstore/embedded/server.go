@@ -58,12 +58,11 @@ type Server struct {
 	closeErr  error
 }
 
-// Open creates dir if needed, restores the snapshot found there (if any), starts miniredis on
-// 127.0.0.1 (a random port) with TTLs running in real time, and starts the snapshot loop;
-// logger may be nil (slog.Default()). The server's clock moves in steps of clockEvery
-// (100 ms): TTLs, TIME and stream ids have that resolution, which keeps every command's cost
-// independent of the number of keys.
+// Open restores the snapshot in dir (created if needed), starts miniredis on a random local
+// port with TTLs in real time, and starts the snapshot loop; logger may be nil (slog.Default()).
 func Open(dir string, logger *slog.Logger) (*Server, error) {
+	// The server's clock moves in steps of clockEvery: TTLs, TIME and stream ids have that
+	// resolution, which keeps every command's cost independent of the number of keys.
 	if logger == nil {
 		logger = slog.Default()
 	}

@@ -1,7 +1,9 @@
--- Raises the schema version to ARGV[1], never lowers it (a newer instance may be further).
--- KEYS: 1 schema version
-local v = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-if v < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], ARGV[1])
+-- Raises the schema version, never lowers it (a newer instance may be further).
+local k_schema = KEYS[1]
+local version = tonumber(ARGV[1])
+
+local current = tonumber(redis.call('GET', k_schema) or '0') or 0
+if current < version then
+  redis.call('SET', k_schema, version)
 end
 return 'OK'

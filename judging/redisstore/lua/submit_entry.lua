@@ -1,14 +1,17 @@
 -- Moves a draft to submitted, unless its category is frozen: a ranking being revealed never
--- gains a row. KEYS: 1 entry, 2 revealed categories, 3 places shown. ARGV: 1 submitted at (RFC 3339)
-local st = redis.call('HGET', KEYS[1], 'status')
-if not st then
+-- gains a row. Returns 'OK', 'NOT_FOUND', 'SUBMITTED' or 'REVEALED'.
+local k_entry, k_revealed, k_partial = KEYS[1], KEYS[2], KEYS[3]
+local submitted_at = ARGV[1] -- RFC 3339
+
+local status = redis.call('HGET', k_entry, 'status')
+if not status then
   return 'NOT_FOUND'
 end
-if st ~= 'draft' then
+if status ~= 'draft' then
   return 'SUBMITTED'
 end
-if frozen(KEYS[2], KEYS[3], redis.call('HGET', KEYS[1], 'cat')) then
+if frozen(k_revealed, k_partial, redis.call('HGET', k_entry, 'cat')) then
   return 'REVEALED'
 end
-redis.call('HSET', KEYS[1], 'status', 'submitted', 'submitted_at', ARGV[1])
+redis.call('HSET', k_entry, 'status', 'submitted', 'submitted_at', submitted_at)
 return 'OK'

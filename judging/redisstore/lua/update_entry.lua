@@ -1,19 +1,26 @@
--- Replaces an entry's fields. A submitted entry keeps its category; with ARGV[2] = "1" only a
--- draft may change.
--- KEYS: 1 entry, 2 entries of its current category, 3 entries of the new category
--- ARGV: 1 entry JSON, 2 draft only, 3 new category, 4 entry id, 5 title, 6 company
-local st = redis.call('HGET', KEYS[1], 'status')
-if not st then
+-- Replaces an entry's fields and moves it to its category's index; a submitted entry keeps its
+-- category, and with draft_only only a draft may change. Returns 'OK', 'NOT_FOUND',
+-- 'SUBMITTED', or 'MOVED' (nothing written) if the entry left the category the caller read,
+-- whose index k_old_category is: the caller reads again.
+local k_entry, k_old_category, k_new_category = KEYS[1], KEYS[2], KEYS[3]
+local entry_json, draft_only, read_category = ARGV[1], ARGV[2] == '1', ARGV[3]
+local id, category, title, company = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+
+local status = redis.call('HGET', k_entry, 'status')
+if not status then
   return 'NOT_FOUND'
 end
-local cat = redis.call('HGET', KEYS[1], 'cat')
-if (ARGV[2] == '1' and st ~= 'draft') or (st ~= 'draft' and cat ~= ARGV[3]) then
+local current = redis.call('HGET', k_entry, 'cat')
+if current ~= read_category then
+  return 'MOVED'
+end
+if status ~= 'draft' and (draft_only or current ~= category) then
   return 'SUBMITTED'
 end
-if cat ~= ARGV[3] then
-  local created = redis.call('HGET', KEYS[1], 'created')
-  redis.call('ZREM', KEYS[2], ARGV[4])
-  redis.call('ZADD', KEYS[3], created, ARGV[4])
+if current ~= category then
+  local created_ms = redis.call('HGET', k_entry, 'created')
+  redis.call('ZREM', k_old_category, id)
+  redis.call('ZADD', k_new_category, created_ms, id)
 end
-redis.call('HSET', KEYS[1], 'json', ARGV[1], 'cat', ARGV[3], 'title', ARGV[5], 'company', ARGV[6])
+redis.call('HSET', k_entry, 'json', entry_json, 'cat', category, 'title', title, 'company', company)
 return 'OK'

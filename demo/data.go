@@ -1,104 +1,7 @@
-package config
-
-import (
-	"time"
-
-	"github.com/awards-dev/awards/judging"
-)
-
-// DemoProgramme is Milipol2023 with dates moved relative to now: submissions open for a week
-// (close = now + 7 days, to the second), judging closes a week after that, and the ceremony is
-// the next day at 14:00 Europe/Paris time.
-func DemoProgramme(now time.Time) judging.Programme {
-	p := Milipol2023()
-	paris, err := time.LoadLocation(p.Timezone)
-	if err != nil {
-		panic("config: " + err.Error()) // time/tzdata is embedded: this cannot happen
-	}
-	p.Name = "Milipol Innovation Awards (demo)"
-	p.SubmissionsClose = now.Add(7 * 24 * time.Hour).Truncate(time.Second).In(paris)
-	p.JudgingClose = p.SubmissionsClose.Add(7 * 24 * time.Hour)
-	y, m, d := p.JudgingClose.Date()
-	p.CeremonyAt = time.Date(y, m, d+1, 14, 0, 0, 0, paris)
-	return p
-}
-
-// DemoExhibitor is a fictional company with an exhibitor account.
-type DemoExhibitor struct {
-	Email, Password, Company, Country string
-	Startup                           bool
-}
-
-// DemoEntry is one entry of a demo exhibitor, to be created and submitted.
-type DemoEntry struct {
-	ExhibitorEmail, CategoryID, Title, Summary, Description string
-	Links                                                   []string
-}
-
-// DemoJudge is a judge to invite; Password is the one the demo sets through the invitation.
-type DemoJudge struct {
-	Name, Email, Password    string
-	Affiliations, Categories []string
-}
-
-// Demo is everything `awards --demo` creates besides the programme.
-type Demo struct {
-	AdminEmail, AdminPassword string
-	Exhibitors                []DemoExhibitor
-	Entries                   []DemoEntry // 30, all to be submitted, 5 in each category
-	Judges                    []DemoJudge // 12, each category judged by at least 4
-	ScreenName                string      // the ceremony display to create
-}
-
-// The demo's shared passwords, one per role, so the README can list them.
-const (
-	DemoAdminEmail        = "admin@demo.awards.test"
-	DemoAdminPassword     = "demo-admin-2023"
-	DemoExhibitorPassword = "demo-exhibitor-2023"
-	DemoJudgePassword     = "demo-judge-2023"
-)
-
-// DemoData returns the demo accounts and entries: fictional companies, invented judges and
-// fixed, readable passwords. A fresh copy on each call.
-func DemoData() Demo {
-	d := Demo{
-		AdminEmail:    DemoAdminEmail,
-		AdminPassword: DemoAdminPassword,
-		ScreenName:    "Main stage screen",
-	}
-	for _, e := range demoExhibitors {
-		d.Exhibitors = append(d.Exhibitors, DemoExhibitor{
-			Email:    e.email,
-			Password: DemoExhibitorPassword,
-			Company:  e.company,
-			Country:  e.country,
-			Startup:  e.startup,
-		})
-	}
-	for _, e := range demoEntries {
-		d.Entries = append(d.Entries, DemoEntry{
-			ExhibitorEmail: e.exhibitor,
-			CategoryID:     e.category,
-			Title:          e.title,
-			Summary:        e.summary,
-			Description:    e.description,
-			Links:          append([]string{}, e.links...),
-		})
-	}
-	for _, j := range demoJudges {
-		d.Judges = append(d.Judges, DemoJudge{
-			Name:         j.name,
-			Email:        j.email,
-			Password:     DemoJudgePassword,
-			Affiliations: append([]string{}, j.affiliations...),
-			Categories:   append([]string{}, j.categories...),
-		})
-	}
-	return d
-}
+package demo
 
 // The demo's exhibitors: invented companies, not real ones.
-var demoExhibitors = []struct {
+var exhibitors = []struct {
 	email, company, country string
 	startup                 bool
 }{
@@ -125,7 +28,7 @@ var demoExhibitors = []struct {
 }
 
 // The demo's entries, five per category; ten exhibitors enter two categories.
-var demoEntries = []struct {
+var entries = []struct {
 	exhibitor, category, title, summary, description string
 	links                                            []string
 }{
@@ -264,7 +167,7 @@ var demoEntries = []struct {
 
 // The demo's judges: invented people. Four have an exhibitor's company among their
 // affiliations, written with another case or spacing, so that assignment must avoid them.
-var demoJudges = []struct {
+var judges = []struct {
 	name, email              string
 	affiliations, categories []string
 }{

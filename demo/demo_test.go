@@ -1,4 +1,4 @@
-package config
+package demo
 
 import (
 	"net/url"
@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/awards-dev/awards/config"
 )
 
-func TestDemoProgramme(t *testing.T) {
+func TestProgramme(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +25,7 @@ func TestDemoProgramme(t *testing.T) {
 		time.Date(2026, 6, 1, 0, 0, 0, 0, time.FixedZone("", -10*3600)),
 	} {
 		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
-			p := DemoProgramme(now)
+			p := Programme(now)
 			if err := p.Validate(); err != nil {
 				t.Fatalf("Validate: %v", err)
 			}
@@ -52,7 +54,7 @@ func TestDemoProgramme(t *testing.T) {
 	}
 	t.Run("Categories", func(t *testing.T) {
 		// The demo keeps the Milipol categories and criteria.
-		p, m := DemoProgramme(time.Now()), Milipol2023()
+		p, m := Programme(time.Now()), config.Milipol2023()
 		for i := range m.Categories {
 			if p.Categories[i].ID != m.Categories[i].ID || len(p.Categories[i].Criteria) != len(m.Categories[i].Criteria) {
 				t.Fatalf("category %d differs from Milipol2023", i)
@@ -61,11 +63,11 @@ func TestDemoProgramme(t *testing.T) {
 	})
 }
 
-func TestDemoData(t *testing.T) {
-	d := DemoData()
-	p := DemoProgramme(time.Now())
+func TestNew(t *testing.T) {
+	d := New()
+	p := Programme(time.Now())
 
-	exhibitors := map[string]DemoExhibitor{}
+	exhibitors := map[string]Exhibitor{}
 	companies := map[string]string{} // folded company → company
 	for _, e := range d.Exhibitors {
 		if _, dup := exhibitors[e.Email]; dup {
@@ -227,8 +229,8 @@ func TestDemoData(t *testing.T) {
 	t.Run("FreshCopy", func(t *testing.T) {
 		// Each call returns its own copy.
 		d.Judges[0].Categories[0] = "changed"
-		if DemoData().Judges[0].Categories[0] == "changed" {
-			t.Fatal("DemoData shares its slices between calls")
+		if New().Judges[0].Categories[0] == "changed" {
+			t.Fatal("New shares its slices between calls")
 		}
 	})
 }
