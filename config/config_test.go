@@ -407,6 +407,7 @@ var documented = []struct{ env, def string }{
 	{"AWARDS_TRUSTED_PROXIES", ""},
 	{"AWARDS_MAX_LIVE", "20000"},
 	{"AWARDS_PUBLIC_URL", "http://localhost:8080"},
+	{"AWARDS_POLL_SHARDS", "8"},
 	{"AWARDS_LOG_LEVEL", "info"},
 	{"AWARDS_METRICS_TOKEN", ""},
 	{"AWARDS_DEMO", ""},
