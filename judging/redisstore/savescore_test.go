@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/awards-dev/awards/judging"
 	"github.com/awards-dev/awards/judging/judgingtest"
+	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
 
 func TestStore_SaveScore_checks(t *testing.T) {
@@ -146,5 +148,31 @@ func TestStore_SaveScore_events(t *testing.T) {
 	want := append(append([]judging.Event(nil), events...), events...) // two changes, one repeat
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestService_concurrentScoring_cluster(t *testing.T) {
+	// On Redis Cluster too, concurrent score writes (pipelined together) each run their one
+	// atomic script: every change is one version and one audit record, and the chain verifies.
+	r := &rig{judgingtest.NewOn(t, redistest.Cluster(t))}
+	es, js := r.jury(2, 8)
+	var wg sync.WaitGroup
+	for _, j := range js {
+		wg.Go(func() {
+			for i := range 10 {
+				for _, e := range es {
+					sc, err := r.Svc.SubmitScore(r.Ctx, j, e.ID, judgingtest.Cyber(float64(i%2), 3))
+					if err != nil || sc.Version != i+1 {
+						t.Errorf("judge %s entry %s round %d: version %d, %v; want %d", j.ID, e.ID, i, sc.Version, err, i+1)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got := judgingtest.Must(r.Svc.VerifyAudit(r.Ctx, r.Admin))(t)
+	if want := len(js) * len(es) * 10; !got.OK || got.Records != want {
+		t.Fatalf("VerifyAudit = %+v, want ok over %d records", got, want)
 	}
 }

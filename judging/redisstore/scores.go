@@ -20,7 +20,8 @@ var _ judging.Scores = (*Store)(nil)
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
 // SaveScore makes every check of w and, if none refuses, writes a score version with its
-// history, tally state and audit record, and publishes w.Events, in one script.
+// history, tally state and audit record, and publishes w.Events, in one script run, pipelined
+// with other callers' score writes.
 func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Score, bool, error) {
 	keys := []string{
 		s.k.user(w.JudgeID), s.k.entry(w.EntryID), s.k.programme(), s.k.judgesOf(w.EntryID),
@@ -37,7 +38,7 @@ func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Sc
 		}
 		args = append(args, b)
 	}
-	res, err := s.s.saveScore.Run(ctx, s.rdb, keys, args...).StringSlice()
+	res, err := s.scores.Run(ctx, keys, args...).StringSlice()
 	if err != nil {
 		return judging.Score{}, false, wrap("save score", err)
 	}
