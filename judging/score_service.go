@@ -93,7 +93,7 @@ func (s *Service) scoreWrite(a Actor, entryID string, in ScoreInput, prog *progr
 		w.Refusal = ErrTotalNotFinite
 		return w
 	}
-	w.Body = in.canonicalBody()
+	w.Scores, w.Comment, w.Body = in.Scores, in.Comment, in.canonicalBody()
 	return w
 }
 

@@ -17,9 +17,11 @@ type ScoreWrite struct {
 	JudgeID      string
 	CategoryID   string // the entry's category as the caller knows it; "" if it does not
 	ProgrammeRev int64
-	Closed       bool   // judging has closed at At
-	Refusal      error  // what breaks the rules in the marks; nil: Body and Total are set
-	Body         string // canonical JSON {"comment":…,"scores":{…}}
+	Closed       bool  // judging has closed at At
+	Refusal      error // what breaks the rules in the marks; nil: the marks, Body and Total are set
+	Scores       map[string]float64
+	Comment      string
+	Body         string // Scores and Comment as canonical JSON {"comment":…,"scores":{…}}
 	Total        float64
 	At           time.Time
 	// Events are announced on the store's pub/sub channel in the same step, when the score

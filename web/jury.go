@@ -102,12 +102,7 @@ func (r scoreRequest) input() (judging.ScoreInput, error) {
 // account is a 401 first, as on every other route.
 func (s *Server) putMyScore(c *gin.Context) {
 	a, ctx := auth.ClaimedActorFrom(c), c.Request.Context()
-	var req scoreRequest
-	err := decodeJSON(c.Writer, c.Request, &req)
-	var in judging.ScoreInput
-	if err == nil {
-		in, err = req.input()
-	}
+	in, err := decodeScoreBody(c.Writer, c.Request)
 	if err != nil {
 		if gone := s.judging.CheckActor(ctx, a); gone != nil {
 			err = gone

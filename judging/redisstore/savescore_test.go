@@ -176,3 +176,25 @@ func TestService_concurrentScoring_cluster(t *testing.T) {
 		t.Fatalf("VerifyAudit = %+v, want ok over %d records", got, want)
 	}
 }
+
+func TestStore_SaveScore_answer(t *testing.T) {
+	// The score a write answers is the version stored, to the millisecond of its time and the
+	// last bit of its total, though the script answers only the version.
+	r := newRig(t)
+	s, ctx := r.Store, r.Ctx
+	e, j := r.entry("Acme"), r.judge()
+	r.Assign(j, e)
+	for i, comment := range []string{"", `a "quoted" \ back\slash, été, 日本, ` + "\u2028 \t"} {
+		body := judgingtest.Must(json.Marshal(map[string]any{"comment": comment, "scores": map[string]float64{"impact": 1.0000000000000002, "innovation": 3}}))(t)
+		w := r.write(j, e, string(body), 66.66666666666667+float64(i))
+		w.At = judgingtest.T0.Add(time.Duration(i)*time.Hour + 123456789*time.Nanosecond).In(time.FixedZone("CET", 3600))
+		got, changed := judgingtest.Must2(s.SaveScore(ctx, w))(t)
+		if !changed {
+			t.Fatalf("write %d: not changed", i)
+		}
+		hist := judgingtest.Must(s.ScoreHistory(ctx, e.ID))(t)[j.ID]
+		if diff := cmp.Diff(hist[len(hist)-1], got); diff != "" {
+			t.Fatalf("write %d: answer (-stored +answered):\n%s", i, diff)
+		}
+	}
+}

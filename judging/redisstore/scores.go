@@ -43,12 +43,24 @@ func (s *Store) SaveScore(ctx context.Context, w judging.ScoreWrite) (judging.Sc
 		return judging.Score{}, false, wrap("save score", err)
 	}
 	switch res[0] {
-	case "OK", "SAME":
+	case "OK":
+		version, err := strconv.Atoi(res[1])
+		if err != nil {
+			return judging.Score{}, false, fmt.Errorf("redisstore: save score: version %q: %w", res[1], err)
+		}
+		if !finite(w.Total) { // as a stored score with such a total reads back
+			return judging.Score{}, false, errors.New("redisstore: save score: the stored score cannot be read: its total is not a finite number")
+		}
+		return judging.Score{
+			EntryID: w.EntryID, JudgeID: w.JudgeID, CategoryID: w.CategoryID, Version: version, Total: w.Total,
+			Scores: w.Scores, Comment: w.Comment, At: w.At.UTC().Truncate(time.Millisecond), // stamp's precision
+		}, true, nil
+	case "SAME":
 		sc, err := decodeScore(res[1])
 		if err != nil {
 			return judging.Score{}, false, fmt.Errorf("redisstore: save score: the stored score cannot be read: %w", err)
 		}
-		return sc, res[0] == "OK", nil
+		return sc, false, nil
 	case "CATEGORY":
 		return judging.Score{}, false, &judging.CategoryMismatch{CategoryID: res[1]}
 	case "REFUSED":
@@ -85,11 +97,13 @@ func decodeScore(s string) (judging.Score, error) {
 	if err := json.Unmarshal([]byte(s), &sc); err != nil {
 		return judging.Score{}, err
 	}
-	if math.IsNaN(sc.Total) || math.IsInf(sc.Total, 0) {
+	if !finite(sc.Total) {
 		return judging.Score{}, errors.New("its total is not a finite number")
 	}
 	return sc, nil
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // CategoryScores returns the counting scores of a category. A stored score that cannot be
 // read is left out and logged, so that one bad record does not take the category down.

@@ -3,7 +3,8 @@
 -- category the caller judged the marks by, the programme is the revision it judged them by,
 -- the judge is assigned, judging is open, the category is not frozen, the marks are valid.
 -- A changed score is written with its history, tally state and audit record, and its events
--- are published.
+-- are published; the answer is its version (the caller has the rest). The same body again
+-- answers the counting score as stored.
 local k_user, k_entry, k_programme, k_judges = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local k_counting, k_bodies, k_history, k_scored, k_scorers = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local k_audit, k_audit_head, k_audit_seq, k_revealed, k_partial = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
@@ -58,4 +59,4 @@ audit_append(k_audit, k_audit_head, k_audit_seq, '"at":"' .. at .. '","by":"' ..
 for i = first_event, #ARGV do
   redis.call('PUBLISH', channel, ARGV[i])
 end
-return {'OK', score}
+return {'OK', tostring(version)}
