@@ -153,9 +153,16 @@ func TestStore_SaveScore_events(t *testing.T) {
 
 func TestService_concurrentScoring_cluster(t *testing.T) {
 	// On Redis Cluster too, concurrent score writes (pipelined together) each run their one
-	// atomic script: every change is one version and one audit record, and the chain verifies.
+	// atomic script: every change is one version and one audit record, and the chain verifies;
+	// the events the scripts publish reach a subscriber.
 	r := &rig{judgingtest.NewOn(t, redistest.Cluster(t))}
 	es, js := r.jury(2, 8)
+	r.Svc = r.NewService(t, func(d *judging.Deps) { d.Publisher = r.Store }) // the scripts publish
+	sub := r.RDB.Subscribe(r.Ctx, r.Store.EventsChannel())
+	defer sub.Close()
+	if _, err := sub.Receive(r.Ctx); err != nil { // the subscription is confirmed
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	for _, j := range js {
 		wg.Go(func() {
@@ -171,9 +178,20 @@ func TestService_concurrentScoring_cluster(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	writes := len(js) * len(es) * 10
 	got := judgingtest.Must(r.Svc.VerifyAudit(r.Ctx, r.Admin))(t)
-	if want := len(js) * len(es) * 10; !got.OK || got.Records != want {
-		t.Fatalf("VerifyAudit = %+v, want ok over %d records", got, want)
+	if !got.OK || got.Records != writes {
+		t.Fatalf("VerifyAudit = %+v, want ok over %d records", got, writes)
+	}
+	ctx, cancel := context.WithTimeout(r.Ctx, 10*time.Second)
+	defer cancel()
+	for range 2 * writes { // tally and progress per change
+		msg := judgingtest.Must(sub.ReceiveMessage(ctx))(t)
+		var ev judging.Event
+		judgingtest.Must(0, json.Unmarshal([]byte(msg.Payload), &ev))(t)
+		if ev.CategoryID != judgingtest.CatCyber || (ev.Type != judging.EventTally && ev.Type != judging.EventProgress) {
+			t.Fatalf("event %+v, want tally or progress of %s", ev, judgingtest.CatCyber)
+		}
 	}
 }
 
