@@ -28,8 +28,8 @@ type programmeHint struct {
 // of entries at most); past it, an arbitrary one is forgotten for each new one.
 const maxCategoryHints = 1 << 14
 
-// programme returns the remembered programme, reading it first if there is none yet or if
-// fresh is set (the store said the remembered one is stale).
+// programmeHint returns the remembered programme, reading it first if there is none yet or
+// if fresh is set (the store said the remembered one is stale).
 func (s *Service) programmeHint(ctx context.Context, fresh bool) (*programmeHint, error) {
 	if h := s.hints.programme.Load(); h != nil && !fresh {
 		return h, nil

@@ -47,6 +47,9 @@ func newBatcher(rdb redis.UniversalClient, script *redis.Script) *batcher {
 // whose ctx ends in flight returns ctx's error too, and may have run, as with any Redis call.
 func (b *batcher) Run(ctx context.Context, keys []string, args ...any) *redis.Cmd {
 	c := &scriptCall{ctx: ctx, keys: keys, args: args, done: make(chan struct{})}
+	if err := ctx.Err(); err != nil {
+		return failed(ctx, err)
+	}
 	b.mu.Lock()
 	if b.sending {
 		b.queue = append(b.queue, c)
@@ -56,9 +59,16 @@ func (b *batcher) Run(ctx context.Context, keys []string, args ...any) *redis.Cm
 	b.sending = true
 	c.taken = true
 	b.mu.Unlock()
-	b.send([]*scriptCall{c})
+	b.send(ctx, []*scriptCall{c}) // alone: on its caller's context
 	b.handOver()
 	return c.cmd
+}
+
+// failed is a reply that is err.
+func failed(ctx context.Context, err error) *redis.Cmd {
+	cmd := redis.NewCmd(ctx)
+	cmd.SetErr(err)
+	return cmd
 }
 
 // wait returns c's reply, or ctx's error if it ends first (taking c out of the queue if it
@@ -76,9 +86,7 @@ func (b *batcher) wait(c *scriptCall) *redis.Cmd {
 		}
 	}
 	b.mu.Unlock()
-	cmd := redis.NewCmd(c.ctx)
-	cmd.SetErr(c.ctx.Err())
-	return cmd
+	return failed(c.ctx, c.ctx.Err())
 }
 
 // handOver lets the queue that formed meanwhile go on without the caller who sent the last
@@ -109,17 +117,17 @@ func (b *batcher) drain() {
 			c.taken = true
 		}
 		b.mu.Unlock()
-		b.send(batch)
+		b.send(context.WithoutCancel(batch[0].ctx), batch) // shared: on none of its callers' cancellation
 	}
 }
 
-// send runs the calls as one pipeline and hands each its reply; the calls that found the
-// script missing (NOSCRIPT: a restarted or flushed Redis) are run again once it is loaded.
-func (b *batcher) send(batch []*scriptCall) {
+// send runs the calls as one pipeline on ctx and hands each its reply; the calls that found
+// the script missing (NOSCRIPT: a restarted or flushed Redis) are run again once it is loaded.
+func (b *batcher) send(ctx context.Context, batch []*scriptCall) {
 	if b.sent != nil {
 		b.sent(len(batch))
 	}
-	b.pipeline(batch)
+	b.pipeline(ctx, batch)
 	var missing []*scriptCall
 	for _, c := range batch {
 		if redis.HasErrorPrefix(c.cmd.Err(), "NOSCRIPT") {
@@ -127,8 +135,8 @@ func (b *batcher) send(batch []*scriptCall) {
 		}
 	}
 	if len(missing) > 0 {
-		if err := b.script.Load(context.WithoutCancel(missing[0].ctx), b.rdb).Err(); err == nil {
-			b.pipeline(missing)
+		if err := b.script.Load(ctx, b.rdb).Err(); err == nil {
+			b.pipeline(ctx, missing)
 		}
 	}
 	for _, c := range batch {
@@ -136,10 +144,8 @@ func (b *batcher) send(batch []*scriptCall) {
 	}
 }
 
-// pipeline sends the calls' EVALSHAs in one pipeline. It runs on none of the callers'
-// cancellation: the pipeline is shared, and a caller who gives up stops waiting for it.
-func (b *batcher) pipeline(batch []*scriptCall) {
-	ctx := context.WithoutCancel(batch[0].ctx)
+// pipeline sends the calls' EVALSHAs in one pipeline.
+func (b *batcher) pipeline(ctx context.Context, batch []*scriptCall) {
 	_, _ = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, c := range batch {
 			c.cmd = b.script.EvalSha(ctx, p, c.keys, c.args...)

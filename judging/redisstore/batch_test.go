@@ -244,6 +244,13 @@ func TestBatcher_Run(t *testing.T) {
 		if got, want := list(t, rdb, "cancel"), []string{"first", "q0"}; !slices.Equal(got, want) {
 			t.Fatalf("items %v, want %v", got, want)
 		}
+		// Nor is a lone call whose context has ended already.
+		if err := h.Run(cctx, []string{"cancel"}, "late").Err(); !errors.Is(err, context.Canceled) {
+			t.Fatalf("call on an ended context: err %v, want context.Canceled", err)
+		}
+		if got := list(t, rdb, "cancel"); len(got) != 2 {
+			t.Fatalf("items %v: the call on an ended context ran", got)
+		}
 	})
 }
 
