@@ -36,16 +36,26 @@ func NewMiddleware(t *Tokens, users Users, fail func(c *gin.Context, err error))
 // actorKey is the Gin context key under which Authenticate stores the actor.
 type actorKey struct{}
 
-// Authenticate puts the actor of "Authorization: Bearer <JWT>" in the context, the public one
-// if there is no token; a bad token is refused. It never reads ?token= (AuthenticateLive does).
-func (m *Middleware) Authenticate() gin.HandlerFunc { return m.authenticate(false) }
+// Authenticate reads "Authorization: Bearer <JWT>". No token → the public actor and the
+// request goes on; a bad token, or one whose user CheckActor rejects → fail and abort. It never
+// reads ?token= (see AuthenticateLive), so a token in a URL is not a credential anywhere else.
+func (m *Middleware) Authenticate() gin.HandlerFunc { return m.authenticate(false, true) }
+
+// AuthenticateClaimed is Authenticate without the account check, for a route whose use case
+// confirms the account itself in the same atomic step as its write (the score write does, in
+// its script): the token is verified, and the actor it claims is given to Require and to
+// ClaimedActorFrom only. ActorFrom sees the public there, so a handler that forgets the
+// difference is refused (401), never served an unconfirmed account.
+func (m *Middleware) AuthenticateClaimed() gin.HandlerFunc { return m.authenticate(false, false) }
 
 // AuthenticateLive is Authenticate for the live feed's route: on a websocket upgrade without
 // an Authorization header it also accepts ?token=, since browsers cannot set headers on a
 // websocket.
-func (m *Middleware) AuthenticateLive() gin.HandlerFunc { return m.authenticate(true) }
+func (m *Middleware) AuthenticateLive() gin.HandlerFunc { return m.authenticate(true, true) }
 
-func (m *Middleware) authenticate(query bool) gin.HandlerFunc {
+// authenticate reads the token (from ?token= too with query) and, with confirm, checks that
+// its user still holds its role.
+func (m *Middleware) authenticate(query, confirm bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		token, err := bearer(c, query)
 		if err != nil {
@@ -53,7 +63,7 @@ func (m *Middleware) authenticate(query bool) gin.HandlerFunc {
 			return
 		}
 		if token == "" {
-			c.Set(actorKey{}, judging.Actor{})
+			c.Set(actorKey{}, caller{confirmed: true})
 			c.Next()
 			return
 		}
@@ -62,11 +72,13 @@ func (m *Middleware) authenticate(query bool) gin.HandlerFunc {
 			m.abort(c, err)
 			return
 		}
-		if err := m.users.CheckActor(c.Request.Context(), a); err != nil {
-			m.abort(c, err)
-			return
+		if confirm {
+			if err := m.users.CheckActor(c.Request.Context(), a); err != nil {
+				m.abort(c, err)
+				return
+			}
 		}
-		c.Set(actorKey{}, a)
+		c.Set(actorKey{}, caller{Actor: a, confirmed: confirm})
 		c.Next()
 	}
 }
@@ -105,11 +117,19 @@ func (m *Middleware) Require(roles ...judging.Role) gin.HandlerFunc {
 	}
 	roles = slices.Clone(roles)
 	return func(c *gin.Context) {
-		a := ActorFrom(c)
+		v, _ := c.Get(actorKey{})
+		cl, _ := v.(caller)
 		switch {
-		case a.Public():
+		case cl.Public():
 			m.abort(c, judging.ErrUnauthorized)
-		case !slices.Contains(roles, a.Role):
+		case !slices.Contains(roles, cl.Role):
+			// A gone account is a 401 before a wrong role is a 403, confirmed or not yet.
+			if !cl.confirmed {
+				if err := m.users.CheckActor(c.Request.Context(), cl.Actor); err != nil {
+					m.abort(c, err)
+					return
+				}
+			}
 			m.abort(c, judging.ErrForbidden)
 		default:
 			c.Next()
@@ -123,9 +143,27 @@ func (m *Middleware) abort(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// ActorFrom returns the actor Authenticate stored in the context (zero actor if none).
+// caller is what the authentication stored: the actor the token stands for, and whether its
+// account was confirmed.
+type caller struct {
+	judging.Actor
+	confirmed bool
+}
+
+// ActorFrom returns the actor Authenticate stored in the context: the zero actor (the public)
+// if none, or if its account was not confirmed (AuthenticateClaimed).
 func ActorFrom(c *gin.Context) judging.Actor {
 	v, _ := c.Get(actorKey{})
-	a, _ := v.(judging.Actor)
-	return a
+	if cl, _ := v.(caller); cl.confirmed {
+		return cl.Actor
+	}
+	return judging.Actor{}
+}
+
+// ClaimedActorFrom returns the actor the request's verified token claims, its account
+// confirmed or not: only for a use case that confirms the account itself.
+func ClaimedActorFrom(c *gin.Context) judging.Actor {
+	v, _ := c.Get(actorKey{})
+	cl, _ := v.(caller)
+	return cl.Actor
 }

@@ -422,3 +422,97 @@ func TestActorFrom(t *testing.T) {
 		t.Fatalf("ActorFrom(fresh context) = %+v, want the public", got)
 	}
 }
+
+// countingUsers is fakeUsers that counts its account checks.
+type countingUsers struct {
+	fakeUsers
+	checks int
+}
+
+func (u *countingUsers) CheckActor(ctx context.Context, a judging.Actor) error {
+	u.checks++
+	return u.fakeUsers.CheckActor(ctx, a)
+}
+
+func TestMiddleware_AuthenticateClaimed(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	tk := newTestTokens(t)
+	users := &countingUsers{fakeUsers: fakeUsers{"u-admin": judging.RoleAdmin, "u-judge": judging.RoleJudge}}
+	m := NewMiddleware(tk, users, testFail)
+	r := gin.New()
+	claimed := func(c *gin.Context) {
+		a := ClaimedActorFrom(c)
+		c.JSON(http.StatusOK, gin.H{"id": a.ID, "role": a.Role})
+	}
+	confirmed := func(c *gin.Context) {
+		a := ActorFrom(c)
+		c.JSON(http.StatusOK, gin.H{"id": a.ID, "role": a.Role})
+	}
+	r.GET("/score", m.AuthenticateClaimed(), m.Require(judging.RoleJudge), claimed)
+	r.GET("/forgot", m.AuthenticateClaimed(), confirmed)
+	r.GET("/open", m.AuthenticateClaimed(), claimed)
+	judge := token(t, tk, "u-judge", judging.RoleJudge)
+	gone := token(t, tk, "u-gone", judging.RoleJudge)
+
+	for _, tt := range []struct {
+		name   string
+		path   string
+		header map[string]string
+		want   response
+		checks int // account checks the request makes
+	}{
+		{
+			// A route whose use case confirms the account itself: the token is verified and its
+			// actor goes on, with no account check of the middleware's.
+			name: "OK the claimed actor goes on unchecked", path: "/score", header: bearerOf(judge),
+			want: response{Status: 200, ID: "u-judge", Role: judging.RoleJudge}, checks: 0,
+		},
+		{
+			// The account is left to the use case: a gone judge's token passes the middleware
+			// (the use case answers 401).
+			name: "OK a gone account is left to the use case", path: "/score", header: bearerOf(gone),
+			want: response{Status: 200, ID: "u-gone", Role: judging.RoleJudge}, checks: 0,
+		},
+		{
+			// 401 no/invalid/expired token: the token itself is verified as everywhere.
+			name: "invalid token", path: "/score", header: bearerOf("not-a-token"),
+			want: response{Status: 401, Code: "unauthorized"}, checks: 0,
+		},
+		{
+			// 401 before 403: a wrong role is a 403 only once the account is confirmed.
+			name: "wrong role of a live account", path: "/score", header: bearerOf(token(t, tk, "u-admin", judging.RoleAdmin)),
+			want: response{Status: 403, Code: "forbidden"}, checks: 1,
+		},
+		{
+			// A token whose subject is no user → 401, even with a role the route refuses.
+			name: "wrong role of a gone account", path: "/score", header: bearerOf(token(t, tk, "u-gone", judging.RoleVoter)),
+			want: response{Status: 401, Code: "unauthorized"}, checks: 1,
+		},
+		{
+			// 401 no/invalid/expired token: the public on a judge route.
+			name: "public", path: "/score",
+			want: response{Status: 401, Code: "unauthorized"}, checks: 0,
+		},
+		{
+			// ActorFrom never returns an unconfirmed account: a handler that asks for it by
+			// mistake sees the public, so its use case refuses (401) rather than serve it.
+			name: "ActorFrom sees the public", path: "/forgot", header: bearerOf(gone),
+			want: response{Status: 200}, checks: 0,
+		},
+		{
+			// (public) routes: no token is the public, and the request goes on.
+			name: "no token is the public", path: "/open",
+			want: response{Status: 200}, checks: 0,
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			users.checks = 0
+			if got := do(t, r, tt.path, tt.header); got != tt.want {
+				t.Fatalf("GET %s = %+v, want %+v", tt.path, got, tt.want)
+			}
+			if got, want := users.checks, tt.checks; got != want {
+				t.Fatalf("%d account checks, want %d", got, want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -24,9 +25,10 @@ const MinSecretLen = 32
 
 // Tokens issues and verifies the service's JWTs: HS256, iss and aud "awards", exp required.
 type Tokens struct {
-	secret []byte
-	now    func() time.Time
-	parser *jwt.Parser
+	secret   []byte
+	now      func() time.Time
+	parser   *jwt.Parser
+	verified verified // tokens that passed, by hash: a token sent again is not parsed again
 }
 
 // Option configures Tokens.
@@ -106,14 +108,34 @@ func (t *Tokens) Issue(a judging.Actor, ttl time.Duration) (token string, expire
 }
 
 // Verify returns the actor a token stands for; any failure is judging.ErrUnauthorized (a
-// copy whose message says what was wrong, the code unchanged).
+// copy whose message says what was wrong, the code unchanged). A token that passed before is
+// not parsed again, but its exp (and nbf) are checked again on every call.
 func (t *Tokens) Verify(token string) (judging.Actor, error) {
+	key := sha256.Sum256([]byte(token))
+	if v, ok := t.verified.get(key); ok {
+		valid, expired := v.valid(t.now())
+		switch {
+		case valid:
+			return v.actor, nil
+		case expired:
+			t.verified.forget(key)
+			return judging.Actor{}, unauthorized(jwt.ErrTokenExpired)
+		default:
+			return judging.Actor{}, unauthorized(jwt.ErrTokenNotValidYet)
+		}
+	}
 	var c claims
 	_, err := t.parser.ParseWithClaims(token, &c, t.key)
 	if err != nil {
 		return judging.Actor{}, unauthorized(err)
 	}
-	return judging.Actor{ID: c.Subject, Role: c.Role}, nil
+	a := judging.Actor{ID: c.Subject, Role: c.Role}
+	v := verifiedToken{actor: a, expires: c.ExpiresAt.Time} // exp is required: the parser checked it is there
+	if c.NotBefore != nil {
+		v.notBefore = c.NotBefore.Time
+	}
+	t.verified.put(key, v)
+	return a, nil
 }
 
 // key hands the parser the secret, but only for HMAC (WithValidMethods has already narrowed

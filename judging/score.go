@@ -73,17 +73,6 @@ func (in *ScoreInput) canonicalBody() string {
 	return string(b)
 }
 
-// ScoreWrite is a validated score ready for the store's atomic write.
-type ScoreWrite struct {
-	EntryID      string
-	JudgeID      string
-	CategoryID   string
-	ProgrammeRev int64
-	Body         string // canonical JSON {"comment":…,"scores":{…}}
-	Total        float64
-	At           time.Time
-}
-
 // JudgeScores is one judge's scores for one entry: the counting one (nil if none) and every
 // version ever given, oldest first.
 type JudgeScores struct {

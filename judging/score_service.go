@@ -2,17 +2,17 @@ package judging
 
 import (
 	"context"
+	"errors"
 	"sort"
 )
 
 // Scores keeps the score versions, the tally state each category's ranking is read from, and
 // (in the same step as each score) the audit trail.
 type Scores interface {
-	// SaveScore writes a score version, its history, the category's tally state and an audit
-	// record atomically, if the judge is still assigned (else ErrNotAssigned) and the programme
-	// is still at w.ProgrammeRev (else ErrStale) and the category is not frozen (else
-	// ErrCategoryRevealed, even for the same body). The same body as the counting one changes
-	// nothing and returns the counting score with changed false.
+	// SaveScore makes every check of ScoreWrite and, if none refuses, writes a score version,
+	// its history, the category's tally state and an audit record atomically, and announces
+	// w.Events. The same body as the counting one changes nothing and returns the counting
+	// score with changed false.
 	SaveScore(ctx context.Context, w ScoreWrite) (sc Score, changed bool, err error)
 	// CategoryScores returns the counting scores of a category: what its tally needs.
 	CategoryScores(ctx context.Context, categoryID string) ([]Score, error)
@@ -21,65 +21,85 @@ type Scores interface {
 	Progress(ctx context.Context, categoryID string) (Progress, error)
 }
 
+// maxScoreAttempts bounds the tries of one score write whose hints the store keeps correcting
+// (the programme changing, each time, between the read and the write).
+const maxScoreAttempts = 8
+
 // SubmitScore stores a judge's marks for an entry assigned to them, until judging closes and
 // while its category is not revealed. The same body again changes nothing (same version); a
-// changed body is a new version. Checks in order: an unknown entry (404), not assigned (403),
-// judging closed, category revealed (409), then the marks (422).
+// changed body is a new version. It confirms, in the same atomic step as the write, that a is
+// still a judge's account (ErrUnauthorized), so its route needs no account check of its own.
+// Then, in order: an unknown entry (404), not assigned (403), judging closed, category revealed
+// (409), the marks (422). It costs one store call: the programme and the entry's category are
+// remembered, and corrected when the store says they moved.
 func (s *Service) SubmitScore(ctx context.Context, a Actor, entryID string, in ScoreInput) (Score, error) {
 	if err := requireRole(a, RoleJudge); err != nil {
 		return Score{}, err
 	}
-	e, err := s.entries.Entry(ctx, entryID)
-	if err != nil {
-		return Score{}, err
-	}
-	ok, err := s.assignments.Assigned(ctx, entryID, a.ID)
-	if err != nil {
-		return Score{}, err
-	}
-	if !ok {
-		return Score{}, ErrNotAssigned
-	}
-	type saved struct {
+	var (
+		fresh   bool
 		sc      Score
 		changed bool
+		err     error
+	)
+	for range maxScoreAttempts {
+		var prog *programmeHint
+		if prog, err = s.programmeHint(ctx, fresh); err != nil {
+			return Score{}, err
+		}
+		w := s.scoreWrite(a, entryID, in, prog)
+		sc, changed, err = s.scores.SaveScore(ctx, w)
+		var moved *CategoryMismatch
+		switch {
+		case errors.Is(err, ErrStale):
+			fresh = true
+			continue
+		case errors.As(err, &moved):
+			s.hints.remember(entryID, moved.CategoryID)
+			continue
+		case err != nil:
+			return Score{}, err
+		}
+		if changed && !s.scoresPublish {
+			s.publish(ctx, scoreEvents(w.CategoryID)...)
+		}
+		return sc, nil
 	}
-	res, err := retryStale(func() (saved, error) {
-		p, rev, err := s.programme(ctx)
-		if err != nil {
-			return saved{}, err
-		}
-		now := s.clock.Now().UTC()
-		if !now.Before(p.JudgingClose) {
-			return saved{}, ErrJudgingClosed
-		}
-		if err := s.checkNotFrozen(ctx, e.CategoryID); err != nil {
-			return saved{}, err
-		}
-		cat, ok := p.Category(e.CategoryID)
-		if !ok {
-			return saved{}, Invalidf("unknown_category", "the entry's category %q is no longer in the programme", e.CategoryID)
-		}
-		if err := in.validate(cat); err != nil {
-			return saved{}, err
-		}
-		total := WeightedTotal(cat.Criteria, in.Scores)
-		if !finite(total) { // a category stored before its criteria's numbers were bounded
-			return saved{}, ErrTotalNotFinite
-		}
-		sc, changed, err := s.scores.SaveScore(ctx, ScoreWrite{
-			EntryID: e.ID, JudgeID: a.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
-			Body: in.canonicalBody(), Total: total, At: now,
-		})
-		return saved{sc, changed}, err
-	})
-	if err != nil {
-		return Score{}, err
+	return Score{}, err
+}
+
+// scoreWrite prepares a's write of in by the programme hint: the closing and the marks are
+// judged here, the store answers them in their turn.
+func (s *Service) scoreWrite(a Actor, entryID string, in ScoreInput, prog *programmeHint) ScoreWrite {
+	w := ScoreWrite{
+		EntryID: entryID, JudgeID: a.ID, CategoryID: s.hints.category(entryID), ProgrammeRev: prog.rev,
+		At: s.clock.Now().UTC(),
 	}
-	if res.changed {
-		s.publish(ctx, Event{Type: EventTally, CategoryID: e.CategoryID}, Event{Type: EventProgress, CategoryID: e.CategoryID})
+	w.Closed = !w.At.Before(prog.p.JudgingClose)
+	if s.scoresPublish {
+		w.Events = scoreEvents(w.CategoryID)
 	}
-	return res.sc, nil
+	cat, ok := prog.p.Category(w.CategoryID)
+	if !ok {
+		w.Refusal = Invalidf("unknown_category", "the entry's category %q is no longer in the programme", w.CategoryID)
+		return w
+	}
+	if err := in.validate(cat); err != nil {
+		w.Refusal = err
+		return w
+	}
+	w.Total = WeightedTotal(cat.Criteria, in.Scores)
+	if !finite(w.Total) { // a category stored before its criteria's numbers were bounded
+		w.Refusal = ErrTotalNotFinite
+		return w
+	}
+	w.Scores, w.Comment, w.Body = in.Scores, in.Comment, in.canonicalBody()
+	return w
+}
+
+// scoreEvents are what a changed score announces: the category's tally and its progress.
+func scoreEvents(categoryID string) []Event {
+	return []Event{{Type: EventTally, CategoryID: categoryID}, {Type: EventProgress, CategoryID: categoryID}}
 }
 
 // QueueItem is one entry in a judge's queue, with the judge's own counting score if any.

@@ -87,13 +87,15 @@ type Service struct {
 	ceremony    Ceremony
 	health      Pinger
 
-	pub       Publisher
-	clock     Clock
-	hash      Hasher
-	gate      hashGate
-	log       *slog.Logger
-	inviteTTL time.Duration // how long a judge's invitation lasts
-	dummy     string        // a real hash of a random password: unknown emails cost the same as known ones
+	pub           Publisher
+	scoresPublish bool       // the Scores port is the Publisher: a score's events go out with its write
+	hints         scoreHints // the score path's programme and entry categories
+	clock         Clock
+	hash          Hasher
+	gate          hashGate
+	log           *slog.Logger
+	inviteTTL     time.Duration // how long a judge's invitation lasts
+	dummy         string        // a real hash of a random password: unknown emails cost the same as known ones
 }
 
 // NewService wires a Service; every port must be set. It hashes one random password, so that
@@ -119,6 +121,9 @@ func NewService(d Deps) (*Service, error) {
 	}
 	if s.pub == nil {
 		s.pub = PublisherFunc(func(context.Context, Event) error { return nil })
+	}
+	if p, ok := d.Scores.(Publisher); ok && p == s.pub {
+		s.scoresPublish = true
 	}
 	n, wait := d.HashConcurrency, d.HashWait
 	if n <= 0 {

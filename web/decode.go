@@ -28,17 +28,31 @@ func (s *Server) decode(c *gin.Context, v any) bool {
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeBody(body, v)
+}
+
+// readBody reads a request body of at most MaxBody bytes (else 413) that is not empty.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return errTooLarge
+		return nil, errTooLarge
 	}
 	if err != nil {
-		return malformed("the request body could not be read")
+		return nil, malformed("the request body could not be read")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return malformed("a JSON body is required")
+		return nil, malformed("a JSON body is required")
 	}
+	return body, nil
+}
+
+// decodeBody is decodeJSON's work on a body readBody read.
+func decodeBody(body []byte, v any) error {
 	if err := checkShape(body); err != nil {
 		return err
 	}

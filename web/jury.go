@@ -97,17 +97,20 @@ func (r scoreRequest) input() (judging.ScoreInput, error) {
 	return in, nil
 }
 
+// putMyScore hands the judge's account to SubmitScore to confirm (its route does not); a body
+// refused before that call is answered only once the account is confirmed, so that a gone
+// account is a 401 first, as on every other route.
 func (s *Server) putMyScore(c *gin.Context) {
-	var req scoreRequest
-	if !s.decode(c, &req) {
-		return
-	}
-	in, err := req.input()
+	a, ctx := auth.ClaimedActorFrom(c), c.Request.Context()
+	in, err := decodeScoreBody(c.Writer, c.Request)
 	if err != nil {
+		if gone := s.judging.CheckActor(ctx, a); gone != nil {
+			err = gone
+		}
 		s.writeError(c, err)
 		return
 	}
-	sc, err := s.judging.SubmitScore(c.Request.Context(), auth.ActorFrom(c), c.Param("id"), in)
+	sc, err := s.judging.SubmitScore(ctx, a, c.Param("id"), in)
 	if err != nil {
 		s.writeError(c, err)
 		return

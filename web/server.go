@@ -100,6 +100,9 @@ func (s *Server) routes() {
 	api := e.Group("/api/v1", s.auth.Authenticate(), s.idempotent())
 	api.GET("/openapi.json", s.openAPI)
 
+	// The score write confirms the judge's account inside its one atomic store call
+	// (judging.Service.SubmitScore), so its route verifies the token only.
+	confirmsItself := e.Group("/api/v1", s.auth.AuthenticateClaimed(), s.idempotent())
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/invite", s.acceptInvite)
@@ -113,7 +116,7 @@ func (s *Server) routes() {
 	api.PUT("/entries/:id", owner, s.updateEntry)
 	api.POST("/entries/:id/submit", exhibitor, s.submitEntry)
 	api.POST("/entries/:id/recuse", judge, s.recuse)
-	api.PUT("/entries/:id/scores/me", judge, s.putMyScore)
+	confirmsItself.PUT("/entries/:id/scores/me", judge, s.putMyScore)
 	api.GET("/entries/:id/scores", admin, s.entryScores)
 
 	api.POST("/judges", admin, s.createJudge)

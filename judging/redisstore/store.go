@@ -61,11 +61,12 @@ func loadScripts() scripts {
 
 // Store keeps an awards programme in Redis.
 type Store struct {
-	rdb redis.UniversalClient
-	k   keys
-	s   scripts
-	log *slog.Logger
-	bad sync.Map // records reported unreadable, so each is logged once
+	rdb    redis.UniversalClient
+	k      keys
+	s      scripts
+	scores *batcher // save_score's calls, pipelined together
+	log    *slog.Logger
+	bad    sync.Map // records reported unreadable, so each is logged once
 }
 
 // Option configures a Store.
@@ -94,6 +95,7 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	for _, o := range opts {
 		o(s)
 	}
+	s.scores = newBatcher(rdb, s.s.saveScore)
 	return s
 }
 

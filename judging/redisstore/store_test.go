@@ -68,7 +68,13 @@ func (r *rig) jury(entries, judges int) ([]judging.Entry, []judging.Actor) {
 func (r *rig) write(j judging.Actor, e judging.Entry, body string, total float64) judging.ScoreWrite {
 	r.TB.Helper()
 	_, rev := judgingtest.Must2(r.Store.Programme(r.Ctx))(r.TB)
-	return judging.ScoreWrite{EntryID: e.ID, JudgeID: j.ID, CategoryID: e.CategoryID, ProgrammeRev: rev, Body: body, Total: total, At: r.Clock.T}
+	var marks struct {
+		Comment string             `json:"comment"`
+		Scores  map[string]float64 `json:"scores"`
+	}
+	judgingtest.Must(0, json.Unmarshal([]byte(body), &marks))(r.TB)
+	return judging.ScoreWrite{EntryID: e.ID, JudgeID: j.ID, CategoryID: e.CategoryID, ProgrammeRev: rev,
+		Scores: marks.Scores, Comment: marks.Comment, Body: body, Total: total, At: r.Clock.T}
 }
 
 // ----- Accounts -----

@@ -1,31 +1,62 @@
--- KEYS: 1 programme, 2 judges of the entry, 3 counting scores of the category, 4 bodies of the
--- category, 5 history of (entry, judge), 6 audit stream, 7 audit head, 8 audit seq,
--- 9 scored categories, 10 scorers of the entry, 11 revealed categories, 12 places shown
--- ARGV: 1 programme rev, 2 judge, 3 entry, 4 category, 5 canonical body, 6 total, 7 at (RFC 3339)
-local rev = redis.call('HGET', KEYS[1], 'rev')
-if rev ~= ARGV[1] then
+-- Saves a judge's score for an entry in one step with every check it rests on, answered in
+-- this order: the judge is still a user with that role, the entry exists and is in the
+-- category the caller judged the marks by, the programme is the revision it judged them by,
+-- the judge is assigned, judging is open, the category is not frozen, the marks are valid.
+-- A changed score is written with its history, tally state and audit record, and its events
+-- are published; the answer is its version (the caller has the rest). The same body again
+-- answers the counting score as stored.
+local k_user, k_entry, k_programme, k_judges = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local k_counting, k_bodies, k_history, k_scored, k_scorers = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local k_audit, k_audit_head, k_audit_seq, k_revealed, k_partial = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
+local judge, role, entry, category, rev = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local closed, refused = ARGV[6] == '1', ARGV[7] == '1'
+local body, total, at = ARGV[8], ARGV[9], ARGV[10]
+local channel, first_event = ARGV[11], 12 -- events: ARGV[12..], each a JSON message
+
+local user = redis.call('GET', k_user)
+if not user or cjson.decode(user).role ~= role then
+  return {'UNAUTHORIZED'}
+end
+if redis.call('HEXISTS', k_entry, 'json') == 0 then
+  return {'NOT_FOUND'}
+end
+local entry_category = redis.call('HGET', k_entry, 'cat') or ''
+if entry_category ~= category then
+  return {'CATEGORY', entry_category}
+end
+if (redis.call('HGET', k_programme, 'rev') or '0') ~= rev then
   return {'STALE'}
 end
-if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then
+if redis.call('SISMEMBER', k_judges, judge) == 0 then
   return {'NOT_ASSIGNED'}
 end
+if closed then
+  return {'CLOSED'}
+end
 -- Even the same body again: once revealed, nothing about the category's scores is accepted.
-if frozen(KEYS[11], KEYS[12], ARGV[4]) then
+if frozen(k_revealed, k_partial, category) then
   return {'REVEALED'}
 end
-local field = ARGV[3] .. '|' .. ARGV[2]
-local old = redis.call('HGET', KEYS[3], field)
-if old and redis.call('HGET', KEYS[4], field) == ARGV[5] then
+if refused then
+  return {'REFUSED'}
+end
+
+local field = entry .. '|' .. judge
+local old = redis.call('HGET', k_counting, field)
+if old and redis.call('HGET', k_bodies, field) == body then
   return {'SAME', old}
 end
-local version = redis.call('LLEN', KEYS[5]) + 1
-local ids = '"entry_id":"' .. ARGV[3] .. '","judge_id":"' .. ARGV[2] .. '","category_id":"' .. ARGV[4] .. '"'
-local score = '{' .. ids .. ',"version":' .. version .. ',"total":' .. ARGV[6] .. ',"at":"' .. ARGV[7] .. '",' .. string.sub(ARGV[5], 2)
-redis.call('HSET', KEYS[3], field, score)
-redis.call('HSET', KEYS[4], field, ARGV[5])
-redis.call('RPUSH', KEYS[5], score)
-redis.call('SADD', KEYS[9], ARGV[4])
-redis.call('SADD', KEYS[10], ARGV[2])
-audit_append(KEYS[6], KEYS[7], KEYS[8], '"at":"' .. ARGV[7] .. '","by":"' .. ARGV[2] .. '","action":"score",' .. ids ..
+local version = redis.call('LLEN', k_history) + 1
+local ids = '"entry_id":"' .. entry .. '","judge_id":"' .. judge .. '","category_id":"' .. category .. '"'
+local score = '{' .. ids .. ',"version":' .. version .. ',"total":' .. total .. ',"at":"' .. at .. '",' .. string.sub(body, 2)
+redis.call('HSET', k_counting, field, score)
+redis.call('HSET', k_bodies, field, body)
+redis.call('RPUSH', k_history, score)
+redis.call('SADD', k_scored, category)
+redis.call('SADD', k_scorers, judge)
+audit_append(k_audit, k_audit_head, k_audit_seq, '"at":"' .. at .. '","by":"' .. judge .. '","action":"score",' .. ids ..
   ',"version":' .. version .. ',"old":' .. (old or 'null') .. ',"new":' .. score)
-return {'OK', score}
+for i = first_event, #ARGV do
+  redis.call('PUBLISH', channel, ARGV[i])
+end
+return {'OK', tostring(version)}
