@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/awards-dev/awards/auth"
 	"github.com/awards-dev/awards/judging"
+	"github.com/awards-dev/awards/judging/judgingtest"
 	"github.com/awards-dev/awards/judging/redisstore"
 	"github.com/awards-dev/awards/judging/redisstore/redistest"
 )
@@ -82,7 +82,7 @@ type testServer struct {
 	tokens *auth.Tokens
 	clock  *judging.FixedClock
 	client *http.Client
-	logs   *errorLog
+	logs   *judgingtest.Logs
 	rdb    *redis.Client // the store's Redis, for tests that look at what is kept
 
 	killStore func() // stops the Redis server for good
@@ -135,7 +135,7 @@ func newBareServer(tb testing.TB, opts ...serverOption) *testServer {
 	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
 	tb.Cleanup(func() { client.Close() })
 	clock := &judging.FixedClock{T: t0}
-	logs := &errorLog{}
+	logs := &judgingtest.Logs{Level: slog.LevelError}
 	logger := slog.New(logs)
 	store := redisstore.New(client, redisstore.WithLogger(logger))
 	setup := serverSetup{deps: judging.Deps{
@@ -162,43 +162,19 @@ func newBareServer(tb testing.TB, opts ...serverOption) *testServer {
 	hs := httptest.NewServer(srv.Handler())
 	tb.Cleanup(hs.Close)
 	tb.Cleanup(func() {
-		if msgs := logs.internal(); len(msgs) > 0 {
+		if msgs := internalErrors(logs.Take()); len(msgs) > 0 {
 			tb.Errorf("the server answered %d internal error(s), the first: %s", len(msgs), msgs[0])
 		}
 	})
 	return &testServer{URL: hs.URL, srv: srv, svc: svc, store: store, tokens: tokens, clock: clock, client: hs.Client(), logs: logs, rdb: client, killStore: kill}
 }
 
-// errorLog is a slog.Handler that keeps the records at level Error: writeError logs every
-// 500 there (as "internal error", and the recovery as "panic"), so a test that saw none has
-// seen no 500 either.
-type errorLog struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *errorLog) Enabled(_ context.Context, lvl slog.Level) bool { return lvl >= slog.LevelError }
-func (l *errorLog) WithAttrs([]slog.Attr) slog.Handler             { return l }
-func (l *errorLog) WithGroup(string) slog.Handler                  { return l }
-func (l *errorLog) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	r.Attrs(func(a slog.Attr) bool {
-		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
-		return true
-	})
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, b.String())
-	return nil
-}
-
-// internal returns the records of 500s and panics.
-func (l *errorLog) internal() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// internalErrors returns the records of 500s and panics among logs: writeError logs every 500
+// at level Error (as "internal error", and the recovery as "panic"), so a test that saw none
+// has seen no 500 either.
+func internalErrors(logs []string) []string {
 	var out []string
-	for _, m := range l.msgs {
+	for _, m := range logs {
 		if strings.HasPrefix(m, "internal error") || strings.HasPrefix(m, "panic") {
 			out = append(out, m)
 		}
