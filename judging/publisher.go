@@ -13,6 +13,7 @@ const (
 	EventEntry     EventType = "entry"     // an entry was created, edited or submitted
 	EventProgramme EventType = "programme" // the programme changed
 	EventPoll      EventType = "poll"      // a poll's counts or status changed
+	EventAccount   EventType = "account"   // an account was deleted or revoked: close its live connections
 )
 
 // Event says what changed, never the results themselves: the live feed reads the state and
@@ -22,6 +23,7 @@ type Event struct {
 	CategoryID string    `json:"category_id,omitempty"`
 	EntryID    string    `json:"entry_id,omitempty"`
 	PollID     string    `json:"poll_id,omitempty"`
+	UserID     string    `json:"user_id,omitempty"`
 }
 
 // Publisher announces state changes (to every instance, through the store's pub/sub).
